@@ -1,0 +1,67 @@
+// Data: everything one frame of the pipeline reads and writes, sized once by makeData() so
+// that no stage allocates. Inputs (state) first, then one group per stage, in pipeline order.
+// One Data per thread; a Data belongs to the Model it was made for.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <vector>
+
+#include "dorsum/model.hpp"
+
+namespace dorsum {
+
+// Which stages have run on the current inputs (Data::stages).
+enum Stage : std::uint32_t {
+  kStageKinematics = 1u << 0,
+  kStageMusclePaths = 1u << 1,
+  kStageMuscleState = 1u << 2,
+};
+
+struct Data {
+  // ---- inputs: the state of the independent coordinates                         (ndof)
+  Eigen::VectorXd q;           // rad or m
+  Eigen::VectorXd qd;          // rad/s or m/s
+  Eigen::VectorXd qdd;         // rad/s^2 or m/s^2
+  Eigen::VectorXd activation;  // muscle activation in [0, 1]                     (nmuscle)
+
+  std::uint32_t stages = 0;  // Stage bits of the stages run since the inputs last changed
+
+  // ---- calcKinematics
+  Eigen::VectorXd coord_value;         // every coordinate, rad or m              (ncoord)
+  Eigen::VectorXd coord_speed;         // rad/s or m/s                            (ncoord)
+  std::vector<double> coord_jac;       // dq_c/dq_dof on the pattern Model::jac_dof  (nnz)
+  std::vector<Pose> body_pose;         // X_WB of every body                      (nbody)
+  std::vector<Vec3> axis_origin_W;     // origin of each joint motion's frame, m  (naxis)
+  std::vector<Vec3> axis_direction_W;  // its unit axis in world                  (naxis)
+  Eigen::VectorXd axis_value;          // its angle (rad) or displacement (m)     (naxis)
+  Eigen::VectorXd axis_slope;          // d value / d q of its coordinate         (naxis)
+
+  // ---- calcMusclePaths
+  std::vector<Vec3> point_position_W;      // every path point, world, m             (npoint)
+  std::vector<std::uint8_t> point_active;  // 1 where the point is part of the path (npoint)
+  Eigen::VectorXd muscle_length;           // musculotendon length, m                (nmuscle)
+  Eigen::VectorXd muscle_speed;            // lengthening speed, m/s                 (nmuscle)
+  Eigen::MatrixXd moment_arm;  // r = -dL/dq: m per rad or m per m       (ndof x nmuscle)
+
+  // ---- calcMuscleState (rigid tendon, muscle.hpp)                              (nmuscle)
+  Eigen::VectorXd muscle_fiber_length;         // l_f, m
+  Eigen::VectorXd muscle_norm_fiber_length;    // l_f / l_opt
+  Eigen::VectorXd muscle_norm_fiber_velocity;  // v_f / (v_max l_opt), positive lengthening
+  Eigen::VectorXd muscle_cos_pennation;        // cos(alpha)
+  Eigen::VectorXd muscle_active_fl;            // active force-length multiplier f_L
+  Eigen::VectorXd muscle_fv;                   // force-velocity multiplier f_V
+  Eigen::VectorXd muscle_passive_fl;           // passive force-length multiplier f_PE
+  Eigen::VectorXd muscle_active_gain;          // F0 f_L f_V cos(alpha): N per unit activation
+  Eigen::VectorXd muscle_passive_force;        // F0 f_PE cos(alpha), N along the tendon
+  Eigen::VectorXd muscle_force;                // a * gain + passive, N along the tendon
+};
+
+// A Data with every buffer sized for `model`, the state at the coordinates' defaults, zero
+// speeds and accelerations, zero activations.
+Data makeData(const Model& model);
+
+// Writes the default values of the independent coordinates into data.q and zeroes qd, qdd.
+void setDefaultState(const Model& model, Data& data);
+
+}  // namespace dorsum

@@ -1,0 +1,153 @@
+// Forward kinematics: coordinates (with couplings), body poses, and the world frame of every
+// elementary joint motion, which is all that point Jacobians and moment arms need.
+#include "dorsum/kinematics.hpp"
+
+#include <fmt/format.h>
+
+#include "dorsum/error.hpp"
+
+namespace dorsum {
+namespace {
+
+// Value and slope of an axis or term function at x; -1 is the identity.
+inline void evalFunction(const Model& m, int f, double x, double& value, double& slope) {
+  if (f < 0) {
+    value = x, slope = 1.0;
+    return;
+  }
+  double curvature;
+  m.functions[f].evaluate(x, value, slope, curvature);
+}
+
+// Rotation by `angle` about the unit axis `a` (Rodrigues' formula).
+inline Mat3 rotation(const Vec3& a, double angle) {
+  const double c = std::cos(angle), s = std::sin(angle), t = 1.0 - c;
+  Mat3 R;
+  R << t * a.x() * a.x() + c, t * a.x() * a.y() - s * a.z(), t * a.x() * a.z() + s * a.y(),
+      t * a.x() * a.y() + s * a.z(), t * a.y() * a.y() + c, t * a.y() * a.z() - s * a.x(),
+      t * a.x() * a.z() - s * a.y(), t * a.y() * a.z() + s * a.x(), t * a.z() * a.z() + c;
+  return R;
+}
+
+void calcCoordinates(const Model& m, Data& d) {
+  for (int c : m.coord_order) {
+    const int start = m.coord_jac_start[c], count = m.coord_jac_count[c];
+    double* jac = d.coord_jac.data() + start;
+    const int dof = m.coord_dof[c];
+    if (dof >= 0) {
+      d.coord_value[c] = d.q[dof];
+      d.coord_speed[c] = d.qd[dof];
+      jac[0] = 1.0;
+      continue;
+    }
+    if (m.coord_term_count[c] == 0) {  // locked
+      d.coord_value[c] = m.coord_default[c];
+      d.coord_speed[c] = 0.0;
+      continue;
+    }
+    double value = 0.0;
+    for (int e = 0; e < count; ++e) jac[e] = 0.0;
+    for (int k = 0; k < m.coord_term_count[c]; ++k) {
+      const int term = m.coord_term_start[c] + k, src = m.term_coord[term];
+      double f, slope;
+      evalFunction(m, m.term_function[term], d.coord_value[src], f, slope);
+      value += f;
+      const int* map = m.term_jac_map.data() + m.term_jac_map_start[term];
+      const double* src_jac = d.coord_jac.data() + m.coord_jac_start[src];
+      for (int e = 0; e < m.coord_jac_count[src]; ++e) d.coord_jac[map[e]] += slope * src_jac[e];
+    }
+    double speed = 0.0;
+    for (int e = 0; e < count; ++e) speed += jac[e] * d.qd[m.jac_dof[start + e]];
+    d.coord_value[c] = value;
+    d.coord_speed[c] = speed;
+  }
+}
+
+void calcBodyPoses(const Model& m, Data& d) {
+  d.body_pose[0] = Pose{};
+  for (int b = 1; b < m.nbody; ++b) {
+    const int j = b - 1;
+    Pose X = d.body_pose[m.body_parent[b]] * m.joint_X_PF[j];
+    const int end = m.joint_axis_start[j] + m.joint_axis_count[j];
+    for (int a = m.joint_axis_start[j]; a < end; ++a) {
+      const int coord = m.axis_coord[a];
+      double value, slope;
+      evalFunction(m, m.axis_function[a], coord >= 0 ? d.coord_value[coord] : 0.0, value, slope);
+      if (coord < 0) slope = 0.0;
+      d.axis_origin_W[a] = X.p;
+      d.axis_direction_W[a] = X.R * m.axis_direction[a];
+      d.axis_value[a] = value;
+      d.axis_slope[a] = slope;
+      if (m.axis_rotation[a])
+        X.R = X.R * rotation(m.axis_direction[a], value);
+      else
+        X.p += d.axis_direction_W[a] * value;
+    }
+    d.body_pose[b] = X * m.joint_X_MC[j];
+  }
+}
+
+}  // namespace
+
+void requireStages(const Model& model, const Data& data, std::uint32_t required,
+                   const char* stage) {
+  if (data.q.size() != model.ndof || data.qd.size() != model.ndof ||
+      static_cast<int>(data.body_pose.size()) != model.nbody ||
+      data.muscle_length.size() != model.nmuscle)
+    throw UsageError(
+        fmt::format("{}: this Data was not made for this Model (use makeData)", stage));
+  if ((data.stages & required) != required)
+    throw UsageError(
+        fmt::format("{}: an earlier stage of the pipeline has not run on this Data "
+                    "(run calcKinematics, then calcMusclePaths, ... in order)",
+                    stage));
+}
+
+void calcKinematics(const Model& model, Data& data) {
+  requireStages(model, data, 0, "calcKinematics");
+  calcCoordinates(model, data);
+  calcBodyPoses(model, data);
+  data.stages = kStageKinematics;
+}
+
+Vec3 calcPointPosition(const Model& model, const Data& data, int body, const Vec3& p_B) {
+  (void)model;
+  return data.body_pose[body] * p_B;
+}
+
+void calcPointJacobian(const Model& model, const Data& data, int body, const Vec3& p_B,
+                       Jacobian3& J) {
+  if (J.cols() != model.ndof) J.resize(3, model.ndof);
+  J.setZero();
+  const Vec3 p = data.body_pose[body] * p_B;
+  for (int b = body; b > 0; b = model.body_parent[b]) {
+    const int j = b - 1, end = model.joint_axis_start[j] + model.joint_axis_count[j];
+    for (int a = model.joint_axis_start[j]; a < end; ++a) {
+      if (data.axis_slope[a] == 0.0) continue;
+      const Vec3& dir = data.axis_direction_W[a];
+      const Vec3 column =
+          data.axis_slope[a] *
+          (model.axis_rotation[a] ? Vec3(dir.cross(p - data.axis_origin_W[a])) : dir);
+      const int c = model.axis_coord[a], start = model.coord_jac_start[c];
+      for (int e = 0; e < model.coord_jac_count[c]; ++e)
+        J.col(model.jac_dof[start + e]) += column * data.coord_jac[start + e];
+    }
+  }
+}
+
+Vec3 calcPointVelocity(const Model& model, const Data& data, int body, const Vec3& p_B) {
+  Vec3 v = Vec3::Zero();
+  const Vec3 p = data.body_pose[body] * p_B;
+  for (int b = body; b > 0; b = model.body_parent[b]) {
+    const int j = b - 1, end = model.joint_axis_start[j] + model.joint_axis_count[j];
+    for (int a = model.joint_axis_start[j]; a < end; ++a) {
+      if (data.axis_slope[a] == 0.0) continue;
+      const Vec3& dir = data.axis_direction_W[a];
+      const Vec3 column = model.axis_rotation[a] ? Vec3(dir.cross(p - data.axis_origin_W[a])) : dir;
+      v += column * (data.axis_slope[a] * data.coord_speed[model.axis_coord[a]]);
+    }
+  }
+  return v;
+}
+
+}  // namespace dorsum

@@ -1,0 +1,131 @@
+// Muscle paths as straight segments between active path points. Lengths, speeds and moment
+// arms r = -dL/dq come from the analytic derivative of each segment's length:
+//   dL/dq = sum over segments (A, B) of u . (dp_B/dq - dp_A/dq),   u = (p_B - p_A) / |p_B - p_A|.
+// Joint motions shared by A and B move both points rigidly and contribute nothing (u is
+// parallel to p_B - p_A), so only the joints between each point's body and the two bodies'
+// lowest common ancestor are visited: a fascicle crossing one vertebral level costs one joint.
+#include "dorsum/muscle_path.hpp"
+
+#include "dorsum/kinematics.hpp"
+
+namespace dorsum {
+namespace {
+
+inline double functionValue(const Model& m, int f, double x, double& slope) {
+  if (f < 0) {
+    slope = 1.0;
+    return x;
+  }
+  double value, curvature;
+  m.functions[f].evaluate(x, value, slope, curvature);
+  return value;
+}
+
+// Adds w . dp/dq of the point p (world) through the motions of joint j to dLdq.
+inline void addJointTerms(const Model& m, const Data& d, int j, const Vec3& w, const Vec3& p,
+                          double* dLdq) {
+  const int end = m.joint_axis_start[j] + m.joint_axis_count[j];
+  for (int a = m.joint_axis_start[j]; a < end; ++a) {
+    const double slope = d.axis_slope[a];
+    if (slope == 0.0) continue;
+    const Vec3& dir = d.axis_direction_W[a];
+    const double s =
+        slope * (m.axis_rotation[a] ? dir.dot((p - d.axis_origin_W[a]).cross(w)) : dir.dot(w));
+    const int c = m.axis_coord[a], start = m.coord_jac_start[c];
+    for (int e = 0; e < m.coord_jac_count[c]; ++e)
+      dLdq[m.jac_dof[start + e]] += s * d.coord_jac[start + e];
+  }
+}
+
+// Adds w . dp/dq of a moving point through its own location functions.
+inline void addMovingTerms(const Model& m, const Data& d, int pt, const Vec3& w, double* dLdq) {
+  const Mat3& R = d.body_pose[m.point_body[pt]].R;
+  for (int i = 0; i < 3; ++i) {
+    const int c = m.point_moving_coord[pt][i];
+    if (c < 0) continue;
+    double slope;
+    functionValue(m, m.point_moving_function[pt][i], d.coord_value[c], slope);
+    const double s = slope * w.dot(R.col(i));
+    const int start = m.coord_jac_start[c];
+    for (int e = 0; e < m.coord_jac_count[c]; ++e)
+      dLdq[m.jac_dof[start + e]] += s * d.coord_jac[start + e];
+  }
+}
+
+inline bool isMoving(const Model& m, int pt) {
+  const auto& mc = m.point_moving_coord[pt];
+  return mc[0] >= 0 || mc[1] >= 0 || mc[2] >= 0;
+}
+
+void calcPointPositions(const Model& m, Data& d, int first, int count) {
+  for (int pt = first; pt < first + count; ++pt) {
+    const int cond = m.point_cond_coord[pt];
+    d.point_active[pt] = cond < 0 || (d.coord_value[cond] >= m.point_cond_min[pt] &&
+                                      d.coord_value[cond] <= m.point_cond_max[pt]);
+    Vec3 location = m.point_location[pt];
+    for (int i = 0; i < 3; ++i) {
+      const int c = m.point_moving_coord[pt][i];
+      double slope;
+      if (c >= 0)
+        location[i] = functionValue(m, m.point_moving_function[pt][i], d.coord_value[c], slope);
+    }
+    d.point_position_W[pt] = d.body_pose[m.point_body[pt]] * location;
+  }
+}
+
+// Length of one muscle and its derivative dL/dq, accumulated into dLdq (size ndof, zero).
+double calcLengthAndDerivative(const Model& m, const Data& d, int first, int count, double* dLdq) {
+  double length = 0.0;
+  int prev = -1;
+  for (int pt = first; pt < first + count; ++pt) {
+    if (!d.point_active[pt]) continue;
+    if (prev < 0) {
+      prev = pt;
+      continue;
+    }
+    const Vec3 segment = d.point_position_W[pt] - d.point_position_W[prev];
+    const double len = segment.norm();
+    length += len;
+    if (len > 1e-12) {  // a zero-length segment has no direction and no derivative
+      const Vec3 u = segment / len;
+      int a = m.point_body[prev], b = m.point_body[pt];
+      while (a != b) {  // climb to the lowest common ancestor
+        const int da = m.body_depth[a], db = m.body_depth[b];
+        if (da >= db)
+          addJointTerms(m, d, a - 1, -u, d.point_position_W[prev], dLdq), a = m.body_parent[a];
+        if (db >= da)
+          addJointTerms(m, d, b - 1, u, d.point_position_W[pt], dLdq), b = m.body_parent[b];
+      }
+      if (isMoving(m, prev)) addMovingTerms(m, d, prev, -u, dLdq);
+      if (isMoving(m, pt)) addMovingTerms(m, d, pt, u, dLdq);
+    }
+    prev = pt;
+  }
+  return length;
+}
+
+}  // namespace
+
+void calcMusclePaths(const Model& model, Data& data) {
+  requireStages(model, data, kStageKinematics, "calcMusclePaths");
+  for (int mu = 0; mu < model.nmuscle; ++mu) {
+    const int first = model.muscle_point_start[mu], count = model.muscle_point_count[mu];
+    calcPointPositions(model, data, first, count);
+    // Only [begin, end) can be non-zero (Model::muscle_dof_begin); the rest stays zero from
+    // makeData, so a fascicle crossing one level costs three degrees of freedom, not all.
+    const int begin = model.muscle_dof_begin[mu], end = model.muscle_dof_end[mu];
+    double* r = data.moment_arm.col(mu).data();
+    for (int k = begin; k < end; ++k) r[k] = 0.0;
+    const double length = calcLengthAndDerivative(model, data, first, count, r);
+    double speed = 0.0;
+    for (int k = begin; k < end; ++k) {
+      speed += r[k] * data.qd[k];
+      r[k] = -r[k];  // r = -dL/dq
+    }
+    data.muscle_length[mu] = length;
+    data.muscle_speed[mu] = speed;
+  }
+  data.stages |= kStageMusclePaths;
+}
+
+}  // namespace dorsum

@@ -1,0 +1,44 @@
+#include "dorsum/data.hpp"
+
+namespace dorsum {
+
+Data makeData(const Model& model) {
+  Data d;
+  d.q.setZero(model.ndof);
+  d.qd.setZero(model.ndof);
+  d.qdd.setZero(model.ndof);
+  d.activation.setZero(model.nmuscle);
+
+  d.coord_value.setZero(model.ncoord);
+  d.coord_speed.setZero(model.ncoord);
+  d.coord_jac.assign(model.jac_dof.size(), 0.0);
+  d.body_pose.assign(model.nbody, Pose{});
+  d.axis_origin_W.assign(model.naxis, Vec3::Zero());
+  d.axis_direction_W.assign(model.naxis, Vec3::Zero());
+  d.axis_value.setZero(model.naxis);
+  d.axis_slope.setZero(model.naxis);
+
+  d.point_position_W.assign(model.npoint, Vec3::Zero());
+  d.point_active.assign(model.npoint, 0);
+  d.muscle_length.setZero(model.nmuscle);
+  d.muscle_speed.setZero(model.nmuscle);
+  d.moment_arm.setZero(model.ndof, model.nmuscle);
+
+  for (Eigen::VectorXd* v :
+       {&d.muscle_fiber_length, &d.muscle_norm_fiber_length, &d.muscle_norm_fiber_velocity,
+        &d.muscle_cos_pennation, &d.muscle_active_fl, &d.muscle_fv, &d.muscle_passive_fl,
+        &d.muscle_active_gain, &d.muscle_passive_force, &d.muscle_force})
+    v->setZero(model.nmuscle);
+
+  setDefaultState(model, d);
+  return d;
+}
+
+void setDefaultState(const Model& model, Data& data) {
+  for (int k = 0; k < model.ndof; ++k) data.q[k] = model.coord_default[model.dof_coord[k]];
+  data.qd.setZero();
+  data.qdd.setZero();
+  data.stages = 0;
+}
+
+}  // namespace dorsum

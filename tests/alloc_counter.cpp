@@ -1,0 +1,66 @@
+#include "alloc_counter.hpp"
+
+#include <cstdlib>
+#include <new>
+
+namespace {
+thread_local bool t_counting = false;
+thread_local long t_count = 0;
+inline void note() {
+  if (t_counting) ++t_count;
+}
+}  // namespace
+
+extern "C" {
+void* __real_malloc(std::size_t size);
+void* __real_calloc(std::size_t n, std::size_t size);
+void* __real_realloc(void* p, std::size_t size);
+void* __wrap_malloc(std::size_t size) {
+  note();
+  return __real_malloc(size);
+}
+void* __wrap_calloc(std::size_t n, std::size_t size) {
+  note();
+  return __real_calloc(n, size);
+}
+void* __wrap_realloc(void* p, std::size_t size) {
+  note();
+  return __real_realloc(p, size);
+}
+}
+
+void* operator new(std::size_t size) {
+  note();
+  if (void* p = __real_malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) {
+  return operator new(size);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
+
+namespace alloc_counter {
+
+CountAllocations::CountAllocations() {
+  t_count = 0;
+  t_counting = true;
+}
+CountAllocations::~CountAllocations() {
+  t_counting = false;
+}
+long CountAllocations::count() const {
+  return t_count;
+}
+
+}  // namespace alloc_counter
