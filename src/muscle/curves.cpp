@@ -1,0 +1,136 @@
+// The dimensionless Hill-type curves of De Groote, Kinney, Rao & Fregly (2016), Ann Biomed Eng
+// 44(10):2922-2936, supplementary material, with their analytic derivatives. Every constant
+// below is the published value (OpenSim's DeGrooteFregly2016Muscle modifies some of them so
+// that f_L(1) = 1 and f_V(0) = 1 exactly; Dorsum keeps the published ones).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "dorsum/muscle.hpp"
+
+namespace dorsum {
+namespace {
+
+// One Gaussian-like term b1 exp(-(l - b2)^2 / (2 (b3 + b4 l)^2)) of the active curve.
+// The supplement prints the denominator unsquared; it is squared in the authors' code and in
+// OpenSim (a typo noted in OpenSim's DeGrooteFregly2016Muscle.h).
+struct GaussianTerm {
+  double b1, b2, b3, b4;
+};
+
+// De Groote et al. 2016, supplement, active muscle force-length (b11 ... b43).
+constexpr GaussianTerm kActiveTerms[3] = {
+    {0.815, 1.055, 0.162, 0.063},   // b11, b21, b31, b41 (De Groote et al. 2016)
+    {0.433, 0.717, -0.030, 0.200},  // b12, b22, b32, b42 (De Groote et al. 2016)
+    {0.100, 1.000, 0.354, 0.000},   // b13, b23, b33, b43 (De Groote et al. 2016)
+};
+
+// De Groote et al. 2016, supplement, passive muscle force-length.
+constexpr double kPE = 4.0;  // shape factor kPE (De Groote et al. 2016)
+constexpr double kE0 = 0.6;  // strain at one normalized force e0 (De Groote et al. 2016)
+
+// De Groote et al. 2016, supplement, muscle force-velocity.
+constexpr double kD1 = -0.318;  // d1 (De Groote et al. 2016)
+constexpr double kD2 = -8.149;  // d2 (De Groote et al. 2016)
+constexpr double kD3 = -0.374;  // d3 (De Groote et al. 2016)
+constexpr double kD4 = 0.886;   // d4 (De Groote et al. 2016)
+
+// De Groote et al. 2016, supplement, tendon force-length (kT is kTendonStiffness, muscle.hpp).
+constexpr double kC1 = 0.200;  // c1 (De Groote et al. 2016)
+constexpr double kC2 = 0.995;  // c2 (De Groote et al. 2016)
+constexpr double kC3 = 0.250;  // c3 (De Groote et al. 2016)
+
+// Past this exponent exp(-x) underflows to 0 in double: the term is exactly zero there.
+constexpr double kMaxGaussExponent = 700.0;
+
+// Value and derivative of one Gaussian-like term. At b3 + b4 l = 0 the exponent tends to
+// -infinity from both sides, so the term and its slope tend to 0: return the limit rather than
+// 0 * inf = NaN.
+void evalGaussian(const GaussianTerm& t, double l, double& value, double& slope) {
+  const double width = t.b3 + t.b4 * l;
+  const double offset = l - t.b2;
+  if (std::abs(width) * std::sqrt(2.0 * kMaxGaussExponent) <= std::abs(offset)) {
+    value = 0.0;
+    slope = 0.0;
+    return;
+  }
+  const double g = offset / width;                           // l in widths from the centre
+  const double dg = (t.b3 + t.b2 * t.b4) / (width * width);  // dg/dl
+  value = t.b1 * std::exp(-0.5 * g * g);
+  slope = -value * g * dg;
+}
+
+}  // namespace
+
+double calcActiveForceLength(double norm_fiber_length) {
+  double sum = 0.0;
+  for (const GaussianTerm& t : kActiveTerms) {
+    double value = 0.0, slope = 0.0;
+    evalGaussian(t, norm_fiber_length, value, slope);
+    sum += value;
+  }
+  return sum;
+}
+
+double calcActiveForceLengthDerivative(double norm_fiber_length) {
+  double sum = 0.0;
+  for (const GaussianTerm& t : kActiveTerms) {
+    double value = 0.0, slope = 0.0;
+    evalGaussian(t, norm_fiber_length, value, slope);
+    sum += slope;
+  }
+  return sum;
+}
+
+double calcPassiveForceLength(double norm_fiber_length) {
+  return std::expm1(kPE * (norm_fiber_length - 1.0) / kE0) / std::expm1(kPE);
+}
+
+double calcPassiveForceLengthDerivative(double norm_fiber_length) {
+  return kPE / kE0 * std::exp(kPE * (norm_fiber_length - 1.0) / kE0) / std::expm1(kPE);
+}
+
+double calcForceVelocity(double norm_fiber_velocity) {
+  // asinh(u) = log(u + sqrt(u^2 + 1)), the form printed in the supplement.
+  return kD1 * std::asinh(kD2 * norm_fiber_velocity + kD3) + kD4;
+}
+
+double calcForceVelocityDerivative(double norm_fiber_velocity) {
+  const double u = kD2 * norm_fiber_velocity + kD3;
+  return kD1 * kD2 / std::sqrt(u * u + 1.0);
+}
+
+double calcForceVelocityInverse(double force_velocity) {
+  // The supplement omits the "- d3" (noted in OpenSim's DeGrooteFregly2016Muscle.h); this is
+  // the exact inverse of calcForceVelocity.
+  return (std::sinh((force_velocity - kD4) / kD1) - kD3) / kD2;
+}
+
+double calcForceVelocityInverseDerivative(double force_velocity) {
+  return std::cosh((force_velocity - kD4) / kD1) / (kD1 * kD2);
+}
+
+double calcTendonForceLength(double norm_tendon_length, double stiffness) {
+  return kC1 * std::exp(stiffness * (norm_tendon_length - kC2)) - kC3;
+}
+
+double calcTendonForceLengthDerivative(double norm_tendon_length, double stiffness) {
+  return kC1 * stiffness * std::exp(stiffness * (norm_tendon_length - kC2));
+}
+
+namespace {
+// f_T + c3, kept positive: the curve's asymptote is -c3, below which it has no inverse.
+double tendonForceAboveAsymptote(double norm_tendon_force) {
+  return std::max(norm_tendon_force + kC3, std::numeric_limits<double>::min());
+}
+}  // namespace
+
+double calcTendonForceLengthInverse(double norm_tendon_force, double stiffness) {
+  return kC2 + std::log(tendonForceAboveAsymptote(norm_tendon_force) / kC1) / stiffness;
+}
+
+double calcTendonForceLengthInverseDerivative(double norm_tendon_force, double stiffness) {
+  return 1.0 / (stiffness * tendonForceAboveAsymptote(norm_tendon_force));
+}
+
+}  // namespace dorsum

@@ -1,0 +1,103 @@
+// Rigid-tendon muscle state: fibre kinematics from the musculotendon length and speed with the
+// constant-thickness pennation model, then the De Groote et al. (2016) multipliers, the active
+// gain and the passive force (docs/MUSCLE.md).
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "dorsum/error.hpp"
+#include "dorsum/muscle.hpp"
+
+namespace dorsum {
+namespace {
+
+// Throws unless buffer `name` of Data has one entry per muscle. Builds the message only on
+// failure, so the normal path does not allocate.
+void checkMuscleBuffer(const Eigen::VectorXd& v, int nmuscle, const char* name) {
+  if (v.size() == nmuscle) return;
+  throw UsageError("calcMuscleState: Data::" + std::string(name) + " has " +
+                   std::to_string(v.size()) + " entries, expected nmuscle = " +
+                   std::to_string(nmuscle) + " (make the Data with makeData(model))");
+}
+
+void checkInputs(const Model& model, const Data& data) {
+  if ((data.stages & kStageMusclePaths) == 0) {
+    throw UsageError(
+        "calcMuscleState: stage calcMusclePaths has not run on the current state "
+        "(Data::stages lacks kStageMusclePaths); call calcKinematics and calcMusclePaths first");
+  }
+  const int n = model.nmuscle;
+  checkMuscleBuffer(data.muscle_length, n, "muscle_length");
+  checkMuscleBuffer(data.muscle_speed, n, "muscle_speed");
+  checkMuscleBuffer(data.activation, n, "activation");
+  checkMuscleBuffer(data.muscle_fiber_length, n, "muscle_fiber_length");
+  checkMuscleBuffer(data.muscle_norm_fiber_length, n, "muscle_norm_fiber_length");
+  checkMuscleBuffer(data.muscle_norm_fiber_velocity, n, "muscle_norm_fiber_velocity");
+  checkMuscleBuffer(data.muscle_cos_pennation, n, "muscle_cos_pennation");
+  checkMuscleBuffer(data.muscle_active_fl, n, "muscle_active_fl");
+  checkMuscleBuffer(data.muscle_fv, n, "muscle_fv");
+  checkMuscleBuffer(data.muscle_passive_fl, n, "muscle_passive_fl");
+  checkMuscleBuffer(data.muscle_active_gain, n, "muscle_active_gain");
+  checkMuscleBuffer(data.muscle_passive_force, n, "muscle_passive_force");
+  checkMuscleBuffer(data.muscle_force, n, "muscle_force");
+}
+
+}  // namespace
+
+MuscleParameters getMuscleParameters(const Model& model, int muscle) {
+  const auto m = static_cast<std::size_t>(muscle);
+  return {model.muscle_max_force[m], model.muscle_opt_fiber_length[m], model.muscle_tendon_slack[m],
+          model.muscle_pennation_opt[m], model.muscle_max_velocity[m]};
+}
+
+RigidTendonState calcRigidTendonState(const MuscleParameters& p, double mt_length,
+                                      double mt_speed) {
+  // Constant thickness: the fibres keep the height h they have at optimal length.
+  const double height = p.opt_fiber_length * std::sin(p.pennation_opt);  // m
+  // Shortest projection along the tendon that keeps l_f >= kMinNormFiberLength l_opt (the
+  // active curve's pole is at 0.15 l_opt). When the unit is shorter than that, in particular
+  // l_MT <= l_TS, the fibre is held there and does not move.
+  const double min_length = kMinNormFiberLength * p.opt_fiber_length;  // m
+  const double min_along = std::sqrt(std::max(min_length * min_length - height * height, 0.0));
+  const double free_along = mt_length - p.tendon_slack;  // l_f cos(alpha), m
+  const bool clamped = free_along < min_along;
+  const double along = clamped ? min_along : free_along;
+
+  RigidTendonState s;
+  // Never below max(min_length, height) > 0, so the divisions below are safe.
+  s.fiber_length = std::sqrt(along * along + height * height);
+  s.cos_pennation = along / s.fiber_length;
+  s.norm_fiber_length = s.fiber_length / p.opt_fiber_length;
+  // d/dt sqrt(x^2 + h^2) = (x / l_f) dx/dt with h constant and dx/dt = dl_MT/dt.
+  const double fiber_speed = clamped ? 0.0 : s.cos_pennation * mt_speed;  // m/s
+  s.norm_fiber_velocity = fiber_speed / (p.max_velocity * p.opt_fiber_length);
+  s.active_fl = calcActiveForceLength(s.norm_fiber_length);
+  // The force-velocity fit holds on [-1, 1]; below -1.037 it turns negative. Past either end
+  // the multiplier keeps its end value (about 0.012 and 1.79).
+  s.fv = calcForceVelocity(std::clamp(s.norm_fiber_velocity, -1.0, 1.0));
+  s.passive_fl = calcPassiveForceLength(s.norm_fiber_length);
+  s.active_gain = p.max_force * s.active_fl * s.fv * s.cos_pennation;
+  s.passive_force = p.max_force * s.passive_fl * s.cos_pennation;
+  return s;
+}
+
+void calcMuscleState(const Model& model, Data& data) {
+  checkInputs(model, data);
+  for (int m = 0; m < model.nmuscle; ++m) {
+    const RigidTendonState s = calcRigidTendonState(getMuscleParameters(model, m),
+                                                    data.muscle_length[m], data.muscle_speed[m]);
+    data.muscle_fiber_length[m] = s.fiber_length;
+    data.muscle_norm_fiber_length[m] = s.norm_fiber_length;
+    data.muscle_norm_fiber_velocity[m] = s.norm_fiber_velocity;
+    data.muscle_cos_pennation[m] = s.cos_pennation;
+    data.muscle_active_fl[m] = s.active_fl;
+    data.muscle_fv[m] = s.fv;
+    data.muscle_passive_fl[m] = s.passive_fl;
+    data.muscle_active_gain[m] = s.active_gain;
+    data.muscle_passive_force[m] = s.passive_force;
+    data.muscle_force[m] = data.activation[m] * s.active_gain + s.passive_force;
+  }
+  data.stages |= kStageMuscleState;
+}
+
+}  // namespace dorsum
