@@ -2,50 +2,66 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <cmath>
-#include <iostream>
+#include <map>
 
+#include "cli_common.hpp"
+#include "dorsum/anatomy.hpp"
 #include "dorsum/data.hpp"
 #include "dorsum/error.hpp"
-#include "dorsum/examples.hpp"
 #include "dorsum/kinematics.hpp"
 #include "dorsum/model.hpp"
+#include "dorsum/muscle.hpp"
 #include "dorsum/muscle_path.hpp"
 
 namespace {
 
-constexpr double kRadToDeg = 180.0 / M_PI;
+using namespace dorsum;
 
-// A summary of a model and the moment arms of a few of its muscles at the default posture.
-void printSummary(const dorsum::Model& model, int shown_muscles) {
-  using namespace dorsum;
+// What Dorsum computes today on the built-in model: its size, and the moment arms and
+// strength of the muscles that extend the lumbar spine at L4/L5 in neutral standing.
+void runDemo(const cli::SubjectOptions& subject_options) {
+  const Subject subject = subject_options.resolve();
+  const Model model = compile(buildBackModel(subject));
   Data data = makeData(model);
   calcKinematics(model, data);
   calcMusclePaths(model, data);
-  fmt::print("model: {}\n", model.name);
-  fmt::print(
-      "  {} bodies, {} joints, {} coordinates ({} independent), {} muscles, {} path points\n",
-      model.nbody, model.njoint, model.ncoord, model.ndof, model.nmuscle, model.npoint);
+  calcMuscleState(model, data);
   double mass = 0.0;
   for (double m : model.body_mass) mass += m;
-  fmt::print("  total mass {:.1f} kg\n\n", mass);
   fmt::print(
-      "moment arms r = -dL/dq at the default posture, mm (positive: the muscle's pull turns "
-      "the coordinate in its positive sense)\n");
-  fmt::print("  {:<28} {:>9} {:>9}  {}\n", "muscle", "length mm", "coords", "largest moment arms");
-  const int step = std::max(1, model.nmuscle / std::max(1, shown_muscles));
-  for (int mu = 0; mu < model.nmuscle; mu += step) {
-    std::vector<std::pair<double, int>> arms;
-    for (int k = 0; k < model.ndof; ++k)
-      if (std::abs(data.moment_arm(k, mu)) > 1e-4) arms.push_back({data.moment_arm(k, mu), k});
-    std::sort(arms.begin(), arms.end(),
-              [](auto a, auto b) { return std::abs(a.first) > std::abs(b.first); });
-    std::string text;
-    for (size_t i = 0; i < std::min<size_t>(3, arms.size()); ++i)
-      text += fmt::format("{} {:+.1f}  ", model.coord_name[model.dof_coord[arms[i].second]],
-                          1e3 * arms[i].first);
-    fmt::print("  {:<28} {:>9.1f} {:>9}  {}\n", model.muscle_name[mu], 1e3 * data.muscle_length[mu],
-               arms.size(), text);
+      "{}\n  {} bodies, {} joints, {} coordinates ({} independent), {} muscle fascicles, "
+      "{} landmarks; total mass {:.1f} kg\n\n",
+      model.name, model.nbody, model.njoint, model.ncoord, model.ndof, model.nmuscle,
+      model.nlandmark, mass);
+  const int dof = model.coord_dof[model.findCoordinate("L4_L5_extension")];
+  // Per anatomical muscle (right side): force-weighted mean moment arm about L4/L5 extension
+  // and its extension capacity, sum of F0 x r over the fascicles crossing L4/L5.
+  struct Row {
+    double force = 0.0, weighted_arm = 0.0, capacity = 0.0;
+    int fascicles = 0;
+  };
+  std::map<std::string, Row> rows;
+  for (int mu = 0; mu < model.nmuscle; ++mu) {
+    const double r = data.moment_arm(dof, mu);
+    if (model.muscle_side[mu] != "right" || r == 0.0) continue;
+    Row& row = rows[model.muscle_anatomical[mu]];
+    row.force += model.muscle_max_force[mu];
+    row.weighted_arm += model.muscle_max_force[mu] * r;
+    row.capacity += model.muscle_max_force[mu] * r;
+    ++row.fascicles;
   }
+  fmt::print("Muscles crossing L4/L5 (right side), neutral standing; +: extends the spine\n");
+  fmt::print("  {:<30} {:>9} {:>11} {:>15} {:>16}\n", "muscle", "fascicles", "max force N",
+             "moment arm mm", "capacity N m");
+  std::vector<std::pair<std::string, Row>> sorted(rows.begin(), rows.end());
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto& a, const auto& b) { return a.second.capacity > b.second.capacity; });
+  for (const auto& [name, row] : sorted)
+    fmt::print("  {:<30} {:>9} {:>11.0f} {:>15.1f} {:>16.1f}\n", name, row.fascicles, row.force,
+               1e3 * row.weighted_arm / row.force, row.capacity);
+  fmt::print(
+      "\nNext: `dorsum anatomy list`, `dorsum anatomy show multifidus`, "
+      "`dorsum anatomy action \"trunk extension\"`.\n");
 }
 
 }  // namespace
@@ -55,23 +71,23 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "dorsum 0.1.0");
   app.require_subcommand(1);
 
-  auto* demo = app.add_subcommand("demo", "Show what Dorsum computes today, on a built-in model");
-  int shown = 12;
-  demo->add_option("--muscles", shown, "How many muscles to list")->check(CLI::Range(1, 10000));
+  cli::SubjectOptions demo_subject;
+  CLI::App* demo =
+      app.add_subcommand("demo", "Show what Dorsum computes today, on the built-in model");
+  demo_subject.add(demo);
+  demo->callback([&demo_subject] { runDemo(demo_subject); });
+  cli::addAnatomyCommands(app);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
-  }
-  try {
-    if (*demo) {
-      const dorsum::Model model = dorsum::compile(dorsum::examples::syntheticSpine());
-      printSummary(model, shown);
-    }
   } catch (const dorsum::Error& e) {
     fmt::print(stderr, "dorsum: {}\n", e.what());
     return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "dorsum: internal error: {}\n", e.what());
+    return 2;
   }
   return 0;
 }

@@ -49,6 +49,8 @@ ModelSpec buildBackModel(const Subject& subject) {
   anatomy::buildThorax(b);
   for (bool left : {false, true}) anatomy::buildArm(b, left);
   for (bool left : {false, true}) anatomy::buildLeg(b, left);
+  anatomy::addExtraLandmarks(b);
+  anatomy::buildMuscles(b);
   return std::move(b.spec);
 }
 

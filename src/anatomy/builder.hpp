@@ -35,7 +35,8 @@ inline Mat3 rotZ(double deg) {
 
 struct Builder {
   Subject subject;
-  double length_scale = 1.0;  // subject height / reference height of the geometry
+  double length_scale = 1.0;       // subject height / reference height of the geometry
+  double reference_mass_kg = 0.0;  // mass of the subject the data describe (muscle strength)
   toml::value spine_file, limbs_file, thorax_file, anthro_file, passive_file;
   Table spine, limbs, thorax, anthro, passive;
   ModelSpec spec;
@@ -61,5 +62,11 @@ void buildSpine(Builder& b);
 void buildThorax(Builder& b);
 void buildArm(Builder& b, bool left);
 void buildLeg(Builder& b, bool left);
+// Landmarks of data/anatomy/landmarks*.toml: [landmarks.<body>] tables of midline bodies
+// ("L3", "pelvis") or of sided ones without their suffix ("scapula", "rib7").
+void addExtraLandmarks(Builder& b);
+void buildMuscles(Builder& b);
+
+const std::map<std::string, std::string_view>& embeddedFiles();  // embedded_anatomy.cpp
 
 }  // namespace dorsum::anatomy

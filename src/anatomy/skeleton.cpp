@@ -58,6 +58,7 @@ Builder::Builder(const Subject& s) : subject(s) {
   passive = root(passive_file, "spine_passive.toml");
   // The skeletal geometry is that of the reference male; it scales with stature.
   length_scale = subject.height_m / anthro.at("reference_subject").at("male").number("stature_m");
+  reference_mass_kg = anthro.at("reference_subject").at("male").number("mass_kg");
 }
 
 Table Builder::segment(const std::string& name) const {

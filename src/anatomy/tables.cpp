@@ -1,5 +1,7 @@
 #include "tables.hpp"
 
+#include "builder.hpp"
+
 #include <fmt/format.h>
 #include <algorithm>
 #include <map>
@@ -9,8 +11,6 @@
 #include "dorsum/error.hpp"
 
 namespace dorsum::anatomy {
-
-const std::map<std::string, std::string_view>& embeddedFiles();  // embedded_anatomy.cpp
 
 std::string_view dataFile(const std::string& name) {
   const auto& files = embeddedFiles();

@@ -1,0 +1,121 @@
+// The `dorsum` command end to end: results, JSON, and one clear message for bad input.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+struct CliRun {
+  int status = -1;
+  std::string out;  // standard output and error together
+};
+
+CliRun run(const std::string& args) {
+  CliRun r;
+  const std::string command = std::string(DORSUM_CLI_PATH) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buffer{};
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+std::filesystem::path tempDir() {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("dorsum_cli_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+}  // namespace
+
+TEST(Cli, DemoSummarisesTheBuiltinModel) {
+  const CliRun r = run("demo");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("muscle fascicles"), std::string::npos);
+  EXPECT_NE(r.out.find("longissimus_thoracis"), std::string::npos);
+}
+
+TEST(Cli, AnatomyListAsJson) {
+  const CliRun r = run("anatomy list --layer intermediate --json -");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto j = nlohmann::ordered_json::parse(r.out);
+  EXPECT_EQ(j.begin().key(), "schema_version");  // first, as DESIGN.md asks
+  ASSERT_EQ(j["muscles"].size(), 4u);  // serratus posterior superior and inferior, both sides
+  for (const auto& m : j["muscles"]) {
+    EXPECT_EQ(m["layer"], "intermediate");
+    EXPECT_TRUE(m["side"] == "left" || m["side"] == "right");
+    EXPECT_GT(m["max_force_N"].get<double>(), 0.0);
+    EXPECT_GE(m["fascicles"].get<int>(), 1);
+  }
+}
+
+TEST(Cli, AnatomyShowGivesAttachmentsAndActions) {
+  const CliRun r = run("anatomy show latissimus_dorsi --json -");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["layer"], "superficial");
+  ASSERT_FALSE(j["fascicles"].empty());
+  EXPECT_EQ(j["fascicles"][0]["insertion"]["body"].get<std::string>().substr(0, 7), "humerus");
+  bool extends_shoulder = false;
+  for (const auto& a : j["actions"])
+    extends_shoulder |=
+        a["action"] == "shoulder extension" && a["moment_arm_m"].get<double>() < 0.0;
+  EXPECT_TRUE(extends_shoulder);  // a negative moment arm about shoulder flexion
+}
+
+TEST(Cli, AnatomyActionRanksByCapacity) {
+  const CliRun r = run("anatomy action \"trunk extension\" --json -");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_GE(j["muscles"].size(), 6u);
+  for (size_t i = 1; i < j["muscles"].size(); ++i)
+    EXPECT_GE(j["muscles"][i - 1]["capacity_Nm"].get<double>(),
+              j["muscles"][i]["capacity_Nm"].get<double>());
+}
+
+TEST(Cli, UnknownNamesGetASuggestion) {
+  CliRun r = run("anatomy show latisimus_dorsi");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("did you mean 'latissimus_dorsi'"), std::string::npos) << r.out;
+  r = run("anatomy action \"trunk extention\"");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("did you mean 'trunk extension'"), std::string::npos) << r.out;
+}
+
+TEST(Cli, BadOptionsFailWithOneMessage) {
+  for (const char* args :
+       {"anatomy list --height-m 0.5", "anatomy list --mass-kg 300", "anatomy list --sex x",
+        "anatomy list --layer deep", "anatomy list --height-m tall", "nonsense", "anatomy"}) {
+    const CliRun r = run(args);
+    EXPECT_NE(r.status, 0) << args;
+    EXPECT_FALSE(r.out.empty()) << args;
+    EXPECT_EQ(r.out.find("internal error"), std::string::npos) << args << ": " << r.out;
+  }
+}
+
+TEST(Cli, AFailedRunLeavesTheOutputFileAlone) {
+  const auto file = tempDir() / "list.json";
+  ASSERT_EQ(run("anatomy list --json " + file.string()).status, 0);
+  const std::string good = read(file);
+  ASSERT_FALSE(good.empty());
+  EXPECT_NE(run("anatomy list --height-m 9 --json " + file.string()).status, 0);
+  EXPECT_EQ(read(file), good);
+  EXPECT_NE(run("anatomy list --json /nonexistent_dir/x.json").status, 0);
+  std::filesystem::remove_all(file.parent_path());
+}
