@@ -16,6 +16,18 @@ enum Stage : std::uint32_t {
   kStageKinematics = 1u << 0,
   kStageMusclePaths = 1u << 1,
   kStageMuscleState = 1u << 2,
+  kStageInverseDynamics = 1u << 3,
+  kStageRecruitment = 1u << 4,
+  kStageJointLoads = 1u << 5,
+};
+
+// A force and moment applied to a body by the world (a held load, a push, a support),
+// the force acting at point_B (body frame), both expressed in world axes.
+struct ExternalLoad {
+  int body = 0;
+  Vec3 point_B = Vec3::Zero();   // m
+  Vec3 force_W = Vec3::Zero();   // N
+  Vec3 moment_W = Vec3::Zero();  // N m
 };
 
 struct Data {
@@ -24,6 +36,9 @@ struct Data {
   Eigen::VectorXd qd;          // rad/s or m/s
   Eigen::VectorXd qdd;         // rad/s^2 or m/s^2
   Eigen::VectorXd activation;  // muscle activation in [0, 1]                     (nmuscle)
+  // Loads on the body from outside; makeData reserves room for kMaxExternalLoads so that
+  // setting them each frame does not allocate.
+  std::vector<ExternalLoad> external_loads;
 
   std::uint32_t stages = 0;  // Stage bits of the stages run since the inputs last changed
 
@@ -55,7 +70,23 @@ struct Data {
   Eigen::VectorXd muscle_active_gain;          // F0 f_L f_V cos(alpha): N per unit activation
   Eigen::VectorXd muscle_passive_force;        // F0 f_PE cos(alpha), N along the tendon
   Eigen::VectorXd muscle_force;                // a * gain + passive, N along the tendon
+
+  // ---- calcInverseDynamics
+  Eigen::VectorXd coord_accel;     // every coordinate's acceleration              (ncoord)
+  std::vector<Vec3> body_omega_W;  // angular velocity, rad/s                      (nbody)
+  std::vector<Vec3> body_alpha_W;  // angular acceleration, rad/s^2                (nbody)
+  std::vector<Vec3> body_accel_W;  // acceleration of the body origin, m/s^2       (nbody)
+  // Wrench each body needs (inertial minus gravity minus external loads, ground reaction
+  // included), about the world origin, N and N m; then summed over each body's subtree.
+  std::vector<Vec3> body_force_W, body_moment_W;        // (nbody)
+  std::vector<Vec3> subtree_force_W, subtree_moment_W;  // (nbody)
+  std::vector<Vec3> ground_force_W;      // reaction of the ground on each contact, N    (nground)
+  std::vector<Vec3> ground_moment_W;     // its free moment, N m                          (nground)
+  Eigen::VectorXd tau_inverse_dynamics;  // generalized force the actuators must supply (ndof)
+  Eigen::VectorXd tau_passive;           // supplied by the passive coordinate forces  (ndof)
 };
+
+inline constexpr int kMaxExternalLoads = 64;
 
 // A Data with every buffer sized for `model`, the state at the coordinates' defaults, zero
 // speeds and accelerations, zero activations.

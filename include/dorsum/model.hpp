@@ -67,6 +67,8 @@ struct Model {
   std::vector<bool> coord_locked;
   std::vector<int> coord_dof;         // degree of freedom, -1 if locked or coupled
   std::vector<int> coord_order;       // evaluation order (dependencies first)
+  std::vector<int> coord_passive;     // passive force function (index in `functions`), -1 none
+  std::vector<bool> coord_balanced;   // balanced by the muscles in recruitment
   std::vector<int> coord_term_start;  // coupling terms (term_*), count 0 if not coupled
   std::vector<int> coord_term_count;
   // Sparse pattern of dq_c/dq_dof: for coordinate c, entries coord_jac_start[c] ...
@@ -117,6 +119,21 @@ struct Model {
   std::vector<double> point_cond_max;
   std::vector<std::array<int, 3>> point_moving_coord;     // per component, -1 if fixed
   std::vector<std::array<int, 3>> point_moving_function;  // index in `functions`, -1 identity
+
+  // scapulothoracic-type contacts                                                 (ncontact)
+  int ncontact = 0;
+  std::vector<std::string> contact_name;
+  std::vector<int> contact_body;
+  std::vector<Vec3> contact_location;  // body frame, m
+  std::vector<int> contact_surface_body;
+  std::vector<Vec3> contact_centre;  // ellipsoid centre, surface body frame, m
+  std::vector<Vec3> contact_radii;   // ellipsoid semi-axes, m
+
+  // ground contacts (the feet)                                                     (nground)
+  int nground = 0;
+  std::vector<std::string> ground_name;
+  std::vector<int> ground_body;
+  std::vector<Vec3> ground_location;  // body frame, m
 
   std::vector<Function> functions;  // every non-identity function the model uses
 

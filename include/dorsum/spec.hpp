@@ -9,6 +9,7 @@
 #include <Eigen/Core>
 #include <Eigen/Geometry>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,13 @@ struct CoordinateSpec {
   bool rotational = true;  // rad if true, m otherwise
   bool locked = false;
   std::vector<CouplingTerm> coupling;  // empty: not coupled
+  // Passive generalized force of the tissues this coordinate deforms (an intervertebral
+  // joint's moment-angle stiffness), N m or N, as a function of the coordinate's value;
+  // positive pushes the coordinate towards larger values.
+  std::optional<Function> passive_force;
+  // Balanced by the muscles in recruitment (intervertebral and shoulder-girdle coordinates);
+  // the others are reported as net joint moments.
+  bool balanced = false;
 
   bool isCoupled() const { return !coupling.empty(); }
 };
@@ -164,6 +172,26 @@ struct MuscleSpec {
   std::vector<PathPointSpec> path;  // origin first, insertion last
 };
 
+// A point of `body` that may press on an ellipsoid fixed on `surface_body` but never pull:
+// the scapulothoracic contact (scapula on the thorax, as in the Delft shoulder model).
+struct ContactSpec {
+  std::string name;
+  std::string body;
+  Vec3 location = Vec3::Zero();  // on `body`, body frame, m
+  std::string landmark;          // or a landmark instead of body and location
+  std::string surface_body;
+  Vec3 centre = Vec3::Zero();  // ellipsoid centre in surface_body's frame, m
+  Vec3 radii = Vec3::Ones();   // semi-axes along surface_body's axes, m
+};
+
+// Where the ground holds the body up: the root's residual wrench is shared among these
+// points (the feet) by inverse dynamics (dynamics.hpp documents the rule).
+struct GroundContactSpec {
+  std::string name;
+  std::string body;
+  Vec3 location = Vec3::Zero();  // body frame, m
+};
+
 struct ModelSpec {
   std::string name;
   Vec3 gravity{0.0, -9.80665, 0.0};  // m/s^2, world frame (standard gravity)
@@ -172,6 +200,8 @@ struct ModelSpec {
   std::vector<CoordinateSpec> coordinates;
   std::vector<LandmarkSpec> landmarks;
   std::vector<MuscleSpec> muscles;
+  std::vector<ContactSpec> contacts;
+  std::vector<GroundContactSpec> ground_contacts;
 
   // Appends and returns a reference to the new element (for readable inline test models).
   BodySpec& addBody(std::string name, double mass, Vec3 com = Vec3::Zero(),

@@ -51,6 +51,8 @@ ModelSpec buildBackModel(const Subject& subject) {
   for (bool left : {false, true}) anatomy::buildLeg(b, left);
   anatomy::addExtraLandmarks(b);
   anatomy::buildMuscles(b);
+  anatomy::addPassiveAndBalance(b);
+  anatomy::addContacts(b);
   return std::move(b.spec);
 }
 

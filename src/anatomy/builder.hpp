@@ -66,6 +66,10 @@ void buildLeg(Builder& b, bool left);
 // ("L3", "pelvis") or of sided ones without their suffix ("scapula", "rib7").
 void addExtraLandmarks(Builder& b);
 void buildMuscles(Builder& b);
+// Intervertebral moment-angle stiffness, the balanced coordinates, ground and scapulothoracic
+// contacts.
+void addPassiveAndBalance(Builder& b);
+void addContacts(Builder& b);
 
 const std::map<std::string, std::string_view>& embeddedFiles();  // embedded_anatomy.cpp
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "builder.hpp"
 #include "dorsum/error.hpp"
@@ -237,6 +238,89 @@ void buildSpine(Builder& b) {
           (lower == "S1" ? Pose{} : X[lower]).inverse() * b.len(j.vec3("disc_centre_m")));
     if (b.spine.at("landmarks").has(upper))
       b.addLandmarks(b.spine.at("landmarks").at(upper), upper, false);
+  }
+}
+
+}  // namespace dorsum::anatomy
+
+namespace dorsum::anatomy {
+
+// Moment-angle curve of one intervertebral coordinate from spine_passive.toml: the tables give
+// the rotation reached under each moment, one direction at a time; inverted here into the
+// restoring moment as a piecewise-linear function of the angle (extrapolated with the end
+// slopes, as the file's [stiffness_model] asks).
+static Function stiffnessCurve(const Table& t, const char* negative_key, const char* positive_key) {
+  const toml::value& moments = t.raw("moment_Nm");
+  const toml::value& neg = t.raw(negative_key);
+  const toml::value& pos = t.raw(positive_key);
+  const auto num = [](const toml::value& v, size_t i) {
+    const toml::value& x = v.as_array()[i];
+    return x.is_integer() ? static_cast<double>(x.as_integer()) : x.as_floating();
+  };
+  const size_t n = moments.as_array().size();
+  std::vector<double> angle, moment;
+  for (size_t k = n; k-- > 1;) {  // the negative side: rotation below zero, moment pushes back up
+    angle.push_back(-num(neg, k) * kDeg);
+    moment.push_back(num(moments, k));
+  }
+  angle.push_back(0.0);
+  moment.push_back(0.0);
+  for (size_t k = 1; k < n; ++k) {
+    angle.push_back(num(pos, k) * kDeg);
+    moment.push_back(-num(moments, k));
+  }
+  return Function::piecewiseLinear(angle, moment);
+}
+
+void addPassiveAndBalance(Builder& b) {
+  const Table stiffness = b.passive.at("stiffness");
+  for (CoordinateSpec& c : b.spec.coordinates) {
+    const std::string& name = c.name;
+    for (const char* dof : {"_extension", "_lateral_bending", "_axial_rotation"}) {
+      const size_t pos = name.rfind(dof);
+      if (pos == std::string::npos || pos + std::strlen(dof) != name.size()) continue;
+      const std::string joint = name.substr(0, pos);
+      if (!stiffness.has(joint)) continue;
+      const Table t = stiffness.at(joint);
+      // Extension is +Z: flexion is the negative side. Lateral bending (+ to the right) and
+      // axial rotation (+ to the left) are symmetric.
+      if (std::strcmp(dof, "_extension") == 0)
+        c.passive_force = stiffnessCurve(t, "flexion_deg", "extension_deg");
+      if (std::strcmp(dof, "_lateral_bending") == 0)
+        c.passive_force = stiffnessCurve(t, "lateral_bending_deg", "lateral_bending_deg");
+      if (std::strcmp(dof, "_axial_rotation") == 0)
+        c.passive_force = stiffnessCurve(t, "axial_rotation_deg", "axial_rotation_deg");
+      c.balanced = true;  // every intervertebral and craniovertebral coordinate
+    }
+    if (name.rfind("clavicle_", 0) == 0 || name.rfind("scapula_", 0) == 0) c.balanced = true;
+  }
+}
+
+void addContacts(Builder& b) {
+  // The feet carry the ground reaction: one contact per foot, midway between the heel and the
+  // ball of the foot (the metatarsal heads), on the sole.
+  const Table foot = b.limbs.at("landmarks").at("foot");
+  const Vec3 ball =
+      0.5 * (foot.vec3("first_metatarsal_head_r") + foot.vec3("fifth_metatarsal_head_r"));
+  const Vec3 sole = b.len(0.5 * (foot.vec3("heel") + ball));
+  b.spec.ground_contacts.push_back({"foot_r", "foot_r", sole});
+  b.spec.ground_contacts.push_back({"foot_l", "foot_l", mirrored(sole)});
+  // Scapulothoracic contact: the root of the spine and the inferior angle of each scapula
+  // press on the thorax ellipsoid (limbs.toml [scapulothoracic], Delft shoulder model idea).
+  const Table st = b.limbs.at("scapulothoracic");
+  const std::string frame = st.text("centre_frame");
+  const Vec3 centre = b.len(st.vec3("centre_m")), radii = b.len(st.vec3("radii_m"));
+  for (bool left : {false, true}) {
+    const char* side = left ? "_l" : "_r";
+    for (const char* point : {"root_of_spine", "inferior_angle"}) {
+      ContactSpec c;
+      c.name = std::string("scapulothoracic_") + point + side;
+      c.landmark = std::string("scapula") + side + "." + point;
+      c.surface_body = frame;
+      c.centre = centre;  // on the midline: the same for both sides
+      c.radii = radii;
+      b.spec.contacts.push_back(c);
+    }
   }
 }
 

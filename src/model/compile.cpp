@@ -88,6 +88,13 @@ int addFunction(Model& m, const Function& f, const std::string& where) {
   return static_cast<int>(m.functions.size()) - 1;
 }
 
+// As addFunction, but always a table entry (a passive force that is the identity is legal).
+int addFunctionAlways(Model& m, const Function& f, const std::string& where) {
+  if (auto problem = f.validate(); !problem.empty()) fail(where + ": " + problem);
+  m.functions.push_back(f);
+  return static_cast<int>(m.functions.size()) - 1;
+}
+
 // Bodies ordered so that parents come first; returns spec index of compiled body i (i >= 1),
 // and the spec index of the joint that moves it.
 void orderBodies(const ModelSpec& spec, const std::unordered_map<std::string, int>& bodies,
@@ -203,6 +210,14 @@ void compileCoordinates(const ModelSpec& spec, Model& m) {
       m.term_coord.push_back(src->second);
       m.term_function.push_back(addFunction(m, cs.coupling[k].function, where));
     }
+  }
+  for (int c = 0; c < m.ncoord; ++c) {
+    const CoordinateSpec& cs = spec.coordinates[c];
+    m.coord_balanced.push_back(cs.balanced);
+    m.coord_passive.push_back(
+        cs.passive_force ? addFunctionAlways(m, *cs.passive_force,
+                                             fmt::format("coordinate '{}' passive_force", cs.name))
+                         : -1);
   }
   // Evaluation order: depth-first, dependencies first; a coordinate met again while still on
   // the stack closes a cycle.
@@ -457,6 +472,46 @@ void compileMuscleDofRanges(Model& m) {
   }
 }
 
+void compileContacts(const ModelSpec& spec, Model& m) {
+  (void)indexNames(spec.contacts, "contact");
+  for (const ContactSpec& c : spec.contacts) {
+    const std::string where = fmt::format("contact '{}'", c.name);
+    int body = m.findBody(c.body);
+    Vec3 location = c.location;
+    if (!c.landmark.empty()) {
+      const int l = m.findLandmark(c.landmark);
+      if (l < 0) fail(fmt::format("{}: unknown landmark '{}'", where, c.landmark));
+      body = m.landmark_body[l];
+      location = m.landmark_location[l];
+    } else if (body < 0) {
+      fail(fmt::format("{}: unknown body '{}'", where, c.body));
+    }
+    const int surface = m.findBody(c.surface_body);
+    if (surface < 0) fail(fmt::format("{}: unknown surface_body '{}'", where, c.surface_body));
+    if (!finite(location) || !finite(c.centre))
+      fail(where + ": a location or centre is NaN or infinite");
+    if (!finite(c.radii) || c.radii.minCoeff() <= 0.0) fail(where + ": radii must be positive");
+    m.contact_name.push_back(c.name);
+    m.contact_body.push_back(body);
+    m.contact_location.push_back(location);
+    m.contact_surface_body.push_back(surface);
+    m.contact_centre.push_back(c.centre);
+    m.contact_radii.push_back(c.radii);
+  }
+  m.ncontact = static_cast<int>(spec.contacts.size());
+  (void)indexNames(spec.ground_contacts, "ground contact");
+  for (const GroundContactSpec& g : spec.ground_contacts) {
+    const std::string where = fmt::format("ground contact '{}'", g.name);
+    const int body = m.findBody(g.body);
+    if (body < 0) fail(fmt::format("{}: unknown body '{}'", where, g.body));
+    if (!finite(g.location)) fail(where + ": location is NaN or infinite");
+    m.ground_name.push_back(g.name);
+    m.ground_body.push_back(body);
+    m.ground_location.push_back(g.location);
+  }
+  m.nground = static_cast<int>(spec.ground_contacts.size());
+}
+
 }  // namespace
 
 Model compile(const ModelSpec& spec) {
@@ -471,6 +526,7 @@ Model compile(const ModelSpec& spec) {
   compileLandmarks(spec, m);
   compileMuscles(spec, m);
   compileMuscleDofRanges(m);
+  compileContacts(spec, m);
   return m;
 }
 

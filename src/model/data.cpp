@@ -8,6 +8,7 @@ Data makeData(const Model& model) {
   d.qd.setZero(model.ndof);
   d.qdd.setZero(model.ndof);
   d.activation.setZero(model.nmuscle);
+  d.external_loads.reserve(kMaxExternalLoads);
 
   d.coord_value.setZero(model.ncoord);
   d.coord_speed.setZero(model.ncoord);
@@ -29,6 +30,15 @@ Data makeData(const Model& model) {
         &d.muscle_cos_pennation, &d.muscle_active_fl, &d.muscle_fv, &d.muscle_passive_fl,
         &d.muscle_active_gain, &d.muscle_passive_force, &d.muscle_force})
     v->setZero(model.nmuscle);
+
+  d.coord_accel.setZero(model.ncoord);
+  for (auto* v : {&d.body_omega_W, &d.body_alpha_W, &d.body_accel_W, &d.body_force_W,
+                  &d.body_moment_W, &d.subtree_force_W, &d.subtree_moment_W})
+    v->assign(model.nbody, Vec3::Zero());
+  d.ground_force_W.assign(model.nground, Vec3::Zero());
+  d.ground_moment_W.assign(model.nground, Vec3::Zero());
+  d.tau_inverse_dynamics.setZero(model.ndof);
+  d.tau_passive.setZero(model.ndof);
 
   setDefaultState(model, d);
   return d;

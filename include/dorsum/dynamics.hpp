@@ -1,0 +1,24 @@
+// Inverse dynamics: the generalized forces the actuators must supply for the state in Data
+// (q, qd, qdd) under gravity and the external loads, by recursive Newton-Euler over the tree
+// rooted at the ground through the pelvis.
+#pragma once
+
+#include "dorsum/data.hpp"
+
+namespace dorsum {
+
+// After calcKinematics. Fills coord_accel, body velocities and accelerations, every body's
+// and subtree's needed wrench, the ground reaction at the ground contacts, tau_inverse_dynamics
+// and tau_passive. Does not allocate.
+//
+// Ground reaction rule: the wrench the whole body needs from the ground is carried by the
+// ground contacts (the feet). Its centre of pressure (where the total force's line of action
+// meets the contacts' mean height) is projected on the segment between two contacts, and the
+// force is shared in proportion to that position (all of it on one foot when the centre of
+// pressure lies beyond it); what the point forces leave of the moment is shared as free moments
+// in the same proportion. With one contact it takes everything; with more than two, the
+// shares are inversely proportional to the horizontal distances to the centre of pressure.
+// The root's residual is then zero and the legs' joint moments follow from the ground reaction.
+void calcInverseDynamics(const Model& model, Data& data);
+
+}  // namespace dorsum
