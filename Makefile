@@ -24,6 +24,8 @@ build: configure
 
 demo: build
 	./$(BUILD)/dorsum demo
+	@echo
+	./$(BUILD)/dorsum analyze --builtin lift_20kg_round_back
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

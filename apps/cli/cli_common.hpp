@@ -27,5 +27,7 @@ void emitJson(const std::string& path, const nlohmann::ordered_json& j);
 
 // Registers `dorsum anatomy ...`; the callback runs when a subcommand is chosen.
 void addAnatomyCommands(CLI::App& app);
+// Registers `dorsum analyze` and `dorsum bench`.
+void addAnalyzeCommands(CLI::App& app);
 
 }  // namespace dorsum::cli

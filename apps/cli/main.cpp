@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
   demo_subject.add(demo);
   demo->callback([&demo_subject] { runDemo(demo_subject); });
   cli::addAnatomyCommands(app);
+  cli::addAnalyzeCommands(app);
 
   try {
     app.parse(argc, argv);

@@ -84,6 +84,27 @@ struct Data {
   std::vector<Vec3> ground_moment_W;     // its free moment, N m                          (nground)
   Eigen::VectorXd tau_inverse_dynamics;  // generalized force the actuators must supply (ndof)
   Eigen::VectorXd tau_passive;           // supplied by the passive coordinate forces  (ndof)
+
+  // ---- solveRecruitment (recruit.hpp); muscle forces land in muscle_force
+  Eigen::VectorXd contact_force;       // scapulothoracic pressing force, N            (ncontact)
+  std::vector<Vec3> contact_point_W;   // where it acts, world                         (ncontact)
+  std::vector<Vec3> contact_normal_W;  // its direction on the pressing body, world    (ncontact)
+  Eigen::VectorXd reserve;             // reserve actuator at each balanced dof, N m   (ndof)
+  Eigen::VectorXd residual;            // balance residual at each balanced dof, N m   (ndof)
+  double max_residual = 0.0;           // largest |residual|, N m
+  int recruitment_iterations = 0;
+  bool recruitment_converged = false;
+
+  // ---- calcJointLoads
+  // Forces of the muscles and contacts on each body (about the world origin), then over
+  // each subtree: what crosses into the subtree from outside it.
+  std::vector<Vec3> body_actuator_force_W, body_actuator_moment_W;        // (nbody)
+  std::vector<Vec3> subtree_actuator_force_W, subtree_actuator_moment_W;  // (nbody)
+  // Load that everything above a joint exerts on the body below it, in the joint's disc frame
+  // (origin at the disc centre when known, else the joint centre; axes bisecting the two
+  // bodies' joint frames): force (N) and moment (N m), and that frame in world.
+  std::vector<Vec3> joint_force_D, joint_moment_D;  // (njoint)
+  std::vector<Pose> joint_disc_frame_W;             // (njoint)
 };
 
 inline constexpr int kMaxExternalLoads = 64;

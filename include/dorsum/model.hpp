@@ -46,10 +46,11 @@ struct Model {
   // joints (joint j moves body j + 1)                                              (njoint)
   std::vector<std::string> joint_name;
   std::vector<JointSpec::Type> joint_type;
-  std::vector<Pose> joint_X_PF;       // joint frame F in the parent body
-  std::vector<Pose> joint_X_MC;       // child body frame C in the joint's moving frame M
-  std::vector<int> joint_axis_start;  // first elementary motion
-  std::vector<int> joint_axis_count;  // number of elementary motions (0 to 6)
+  std::vector<Pose> joint_X_PF;         // joint frame F in the parent body
+  std::vector<Pose> joint_X_MC;         // child body frame C in the joint's moving frame M
+  std::vector<int> joint_axis_start;    // first elementary motion
+  std::vector<int> joint_axis_count;    // number of elementary motions (0 to 6)
+  std::vector<Vec3> joint_load_origin;  // where joint loads are reported, parent frame, m
 
   // elementary joint motions                                                       (naxis)
   std::vector<int> axis_joint;

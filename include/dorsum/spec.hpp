@@ -105,6 +105,9 @@ struct JointSpec {
   Pose parent_frame;  // X_PF
   Pose child_frame;   // X_CM
   std::vector<JointAxisSpec> axes;
+  // Where joint loads are reported (an intervertebral disc's centre), in the parent body's
+  // frame; the joint frame's origin when absent.
+  std::optional<Vec3> load_origin;
 
   static JointSpec weld(std::string name, std::string parent, std::string child,
                         Pose parent_frame = {}, Pose child_frame = {});

@@ -228,14 +228,18 @@ void buildSpine(Builder& b) {
                  j.number("lateral_bending_deg"));
     b.coordinate(name + "_axial_rotation", 0.0, -j.number("axial_rotation_deg"),
                  j.number("axial_rotation_deg"));
-    b.spec.addJoint(JointSpec::rotation3(name, bodyOf(lower), upper, name + "_extension",
-                                         name + "_lateral_bending", name + "_axial_rotation",
-                                         parent_frame, child_frame));
-    // The disc centre, on the lower body, for the joint loads in the disc frame.
-    if (j.has("disc_centre_m"))
-      b.spec.addLandmark(
-          fmt::format("{}.disc_{}", bodyOf(lower), name), bodyOf(lower),
-          (lower == "S1" ? Pose{} : X[lower]).inverse() * b.len(j.vec3("disc_centre_m")));
+    JointSpec joint = JointSpec::rotation3(name, bodyOf(lower), upper, name + "_extension",
+                                           name + "_lateral_bending", name + "_axial_rotation",
+                                           parent_frame, child_frame);
+    // The disc centre, on the lower body: joint loads are reported there (DESIGN.md's disc
+    // frame), and it is a landmark for drawing.
+    if (j.has("disc_centre_m")) {
+      const Vec3 disc =
+          (lower == "S1" ? Pose{} : X[lower]).inverse() * b.len(j.vec3("disc_centre_m"));
+      joint.load_origin = disc;
+      b.spec.addLandmark(fmt::format("{}.disc_{}", bodyOf(lower), name), bodyOf(lower), disc);
+    }
+    b.spec.addJoint(joint);
     if (b.spine.at("landmarks").has(upper))
       b.addLandmarks(b.spine.at("landmarks").at(upper), upper, false);
   }

@@ -305,6 +305,9 @@ void compileJoints(const ModelSpec& spec, Model& m, const std::vector<int>& join
     m.joint_X_MC.push_back(js.child_frame.inverse());
     m.joint_axis_start.push_back(m.naxis);
     m.joint_axis_count.push_back(static_cast<int>(js.axes.size()));
+    if (js.load_origin && !finite(*js.load_origin))
+      fail(where + ": load_origin is NaN or infinite");
+    m.joint_load_origin.push_back(js.load_origin ? *js.load_origin : js.parent_frame.p);
     for (size_t k = 0; k < js.axes.size(); ++k) {
       const JointAxisSpec& a = js.axes[k];
       const std::string aw = fmt::format("{} axis {}", where, k);

@@ -40,6 +40,18 @@ Data makeData(const Model& model) {
   d.tau_inverse_dynamics.setZero(model.ndof);
   d.tau_passive.setZero(model.ndof);
 
+  d.contact_force.setZero(model.ncontact);
+  d.contact_point_W.assign(model.ncontact, Vec3::Zero());
+  d.contact_normal_W.assign(model.ncontact, Vec3::Zero());
+  d.reserve.setZero(model.ndof);
+  d.residual.setZero(model.ndof);
+  for (auto* v : {&d.body_actuator_force_W, &d.body_actuator_moment_W, &d.subtree_actuator_force_W,
+                  &d.subtree_actuator_moment_W})
+    v->assign(model.nbody, Vec3::Zero());
+  d.joint_force_D.assign(model.njoint, Vec3::Zero());
+  d.joint_moment_D.assign(model.njoint, Vec3::Zero());
+  d.joint_disc_frame_W.assign(model.njoint, Pose{});
+
   setDefaultState(model, d);
   return d;
 }

@@ -1,0 +1,47 @@
+// The recruitment stage of the pipeline: static optimization of the muscles of a Model so that
+// they balance every balanced coordinate (intervertebral, craniovertebral, shoulder girdle),
+// with the scapulothoracic contact forces as unknowns that only press and one reserve actuator
+// per balanced coordinate, heavily penalized, so that a posture the muscles cannot hold is
+// still solved and the shortfall is reported, never hidden. recruit.hpp is the solver.
+#pragma once
+
+#include <vector>
+
+#include "dorsum/data.hpp"
+#include "dorsum/kinematics.hpp"
+#include "dorsum/recruit.hpp"
+
+namespace dorsum {
+
+struct RecruitmentSettings {
+  int exponent = 2;  // p of sum w a^p: 2 or 3
+  RecruitmentCriterion criterion = RecruitmentCriterion::kSumOfPowers;
+  bool volume_weights = false;   // w_i proportional to muscle volume (F0 l_opt), mean 1
+  double reserve_weight = 1e4;   // per (N m)^2: a reserve is the last resort
+  double contact_weight = 1e-6;  // per N^2: regularizes the contact forces
+  // Strength of each muscle as a fraction of its model value (weakness, paralysis = 0);
+  // empty means all 1. Spasm: an involuntary minimum activation per muscle; empty means 0.
+  std::vector<double> strength;
+  std::vector<double> min_activation;
+  RecruitmentOptions solver;
+};
+
+// Everything recruitment needs per thread besides Data: the problem, the solver's workspace
+// (which keeps the previous frame's multipliers for a warm start) and scratch Jacobians.
+struct Recruiter {
+  RecruitmentSettings settings;
+  std::vector<int> balanced_dofs;  // the degrees of freedom balanced, in row order
+  RecruitmentProblem problem;
+  RecruitmentWorkspace workspace;
+  RecruitmentResult result;
+  Jacobian3 jacobian_a, jacobian_b;  // (3 x ndof)
+};
+
+Recruiter makeRecruiter(const Model& model, const RecruitmentSettings& settings = {});
+
+// After calcInverseDynamics and calcMuscleState. Fills activation, muscle_force,
+// contact_force/point/normal, reserve, residual, max_residual and the iteration count.
+// Does not allocate.
+void solveRecruitment(const Model& model, Data& data, Recruiter& recruiter);
+
+}  // namespace dorsum

@@ -1,0 +1,218 @@
+// Newton's method on the dual of the sum-of-powers problem (docs/RECRUITMENT.md, "Dual Newton").
+//
+// The Lagrangian L(x, lambda) = sum_i phi_i(x_i) - lambda^T (A x - b) is separable: for given
+// multipliers each x_i minimizes phi_i(x_i) - s_i x_i over its bounds, with s = A^T lambda, in
+// closed form (minimizeTerm). The dual g(lambda) = L(x(lambda), lambda) is concave and C^1, with
+// gradient b - A x(lambda) and (generalized) Hessian -A diag(dx/ds) A^T. Each iteration solves
+// the Newton system and searches the step along it exactly: the slope of g along the direction
+// is monotone and costs O(n) to evaluate, so a safeguarded one-dimensional Newton method finds
+// its zero. Every iterate satisfies the bounds and stationarity exactly; only A x = b remains.
+//
+// The Newton system H d = r is solved by conjugate gradients preconditioned with the Cholesky
+// factor of an earlier system (from the previous iteration or frame), which is close to H when
+// the active set and A change little; when they do not converge in a few iterations, H is
+// assembled and factored afresh.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "recruit/recruit_internal.hpp"
+
+namespace dorsum::recruit_detail {
+namespace {
+
+// x(s) and dx/ds for every variable (into ws.x, ws.curvature).
+void evaluatePrimal(const RecruitmentProblem& p, const Eigen::VectorXd& s, double floor3,
+                    RecruitmentWorkspace& ws) {
+  for (int i = 0; i < ws.ncol; ++i) {
+    const Minimizer mz =
+        minimizeTerm(s[i], p.weight[i], p.lower[i], p.upper[i], termExponent(p, i), floor3);
+    ws.x[i] = mz.x;
+    ws.curvature[i] = mz.slope;
+  }
+}
+
+// The slope of the dual along the direction at step tau, phi'(tau) = d^T b - u^T x(s + tau u),
+// and its derivative -u^T diag(dx/ds) u (<= 0), with u = A^T d in ws.u.
+struct Slope {
+  double value;
+  double derivative;
+};
+Slope dualSlope(const RecruitmentProblem& p, const RecruitmentWorkspace& ws, double db,
+                double floor3, double tau) {
+  double sum = 0.0, curv = 0.0;
+  for (int i = 0; i < ws.ncol; ++i) {
+    const double ui = ws.u[i];
+    if (ui == 0.0) continue;
+    const Minimizer mz = minimizeTerm(ws.s[i] + tau * ui, p.weight[i], p.lower[i], p.upper[i],
+                                      termExponent(p, i), floor3);
+    sum += ui * mz.x;
+    curv += ui * ui * mz.slope;
+  }
+  return {db - sum, -curv};
+}
+
+// A step tau > 0 at which |phi'(tau)| <= kSlopeRatio phi'(0): a safeguarded Newton method on the
+// monotone slope (Numerical Recipes' rtsafe), which first expands the step while the slope stays
+// positive. The full Newton step tau = 1 is tried first, and is exact for p = 2 once the active
+// set has settled.
+constexpr double kSlopeRatio = 0.05;
+constexpr int kMaxLineSearchEvaluations = 80;
+
+double searchStep(const RecruitmentProblem& p, const RecruitmentWorkspace& ws, double db,
+                  double floor3, double slope0) {
+  const double accept = kSlopeRatio * slope0;
+  double lo = 0.0, hi = std::numeric_limits<double>::infinity();
+  double tau = 1.0, best = 1.0, best_abs = std::numeric_limits<double>::infinity();
+  double previous_width = std::numeric_limits<double>::infinity();
+  for (int k = 0; k < kMaxLineSearchEvaluations; ++k) {
+    const Slope sl = dualSlope(p, ws, db, floor3, tau);
+    if (std::abs(sl.value) <= accept) return tau;
+    if (sl.value > 0.0) {
+      lo = tau;
+      if (std::abs(sl.value) < best_abs) best_abs = std::abs(sl.value), best = tau;
+    } else {
+      hi = tau;
+    }
+    const double newton = sl.derivative < 0.0 ? tau - sl.value / sl.derivative : hi;
+    if (std::isinf(hi)) {
+      // Unbracketed: Newton undershoots on the square-root branch of p = 3, so at least double.
+      tau = std::max(newton, 2.0 * tau);
+      if (tau > 1e30) break;
+      continue;
+    }
+    const double width = hi - lo;
+    if (newton > lo && newton < hi && width < 0.5 * previous_width) {
+      tau = newton;
+    } else {
+      // Bisection, geometric while the bracket spans orders of magnitude.
+      tau = (lo > 0.0 && hi > 16.0 * lo) ? std::sqrt(lo * hi) : 0.5 * (lo + hi);
+    }
+    previous_width = width;
+  }
+  // Not within the tolerance: the best step that still ascends (the slope is positive up to it).
+  return lo > 0.0 ? lo : best;
+}
+
+// ws.cg_product = H v, with H = A diag(dx/ds) A^T applied column by column in one pass over A,
+// skipping the columns at a bound (dx/ds = 0).
+void multiplyNormal(RecruitmentWorkspace& ws, const Eigen::VectorXd& v) {
+  ws.cg_product.setZero();
+  double* __restrict out = ws.cg_product.data();
+  for (int j = 0; j < ws.ncol; ++j) {
+    const double dj = ws.curvature[j];
+    if (dj == 0.0) continue;
+    const double t = dj * columnDot(ws, j, v.data());
+    for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
+      const double* __restrict a = ws.value.data() + ws.run_offset[k];
+      double* __restrict o = out + ws.run_row[k];
+      const int len = ws.run_offset[k + 1] - ws.run_offset[k];
+      for (int r = 0; r < len; ++r) o[r] += t * a[r];
+    }
+  }
+}
+
+// Eisenstat SC, Walker HF (1996). Choosing the forcing terms in an inexact Newton method. SIAM J.
+// Sci. Comput. 17(1):16-32.
+//
+// Conjugate gradients on H d = r (r = ws.residual, d = ws.direction, from d = 0), preconditioned
+// by the Cholesky factor kept in ws.llt, which belongs to an earlier Newton system (this frame's
+// previous iteration or the previous frame). Stops when ||r - H d||_2 <= forcing ||r||_2.
+constexpr int kMaxCgIterations = 6;   // about the cost of a fresh assembly and factorization
+constexpr double kMaxForcing = 1e-2;  // loosest relative accuracy of a Newton direction
+
+bool solvePreconditioned(RecruitmentWorkspace& ws, double forcing, RecruitmentResult& result) {
+  ws.direction.setZero();
+  ws.cg_residual = ws.residual;
+  ws.cg_preconditioned = ws.cg_residual;
+  ws.llt.solveInPlace(ws.cg_preconditioned);
+  ws.cg_search = ws.cg_preconditioned;
+  double rz = ws.cg_residual.dot(ws.cg_preconditioned);
+  // Both the residual (what the next Newton residual will be) and its preconditioned norm
+  // r^T M^-1 r (about the error of d in the norm of H, which weights the directions of little
+  // curvature, the rows only reserves hold, that the residual hardly sees) must fall by forcing.
+  const double target = forcing * ws.residual.norm();
+  const double target_rz = forcing * forcing * rz;
+  for (int k = 0; k < kMaxCgIterations; ++k) {
+    ++result.cg_iterations;
+    multiplyNormal(ws, ws.cg_search);
+    const double curvature = ws.cg_search.dot(ws.cg_product);
+    if (!(curvature > 0.0) || !(rz > 0.0)) return false;  // H singular along the search
+    const double alpha = rz / curvature;
+    ws.direction += alpha * ws.cg_search;
+    ws.cg_residual -= alpha * ws.cg_product;
+    ws.cg_preconditioned = ws.cg_residual;
+    ws.llt.solveInPlace(ws.cg_preconditioned);
+    const double rz_next = ws.cg_residual.dot(ws.cg_preconditioned);
+    if (ws.cg_residual.norm() <= target && rz_next <= target_rz) return true;
+    ws.cg_search = ws.cg_preconditioned + (rz_next / rz) * ws.cg_search;
+    rz = rz_next;
+  }
+  return false;
+}
+
+bool computeDirection(RecruitmentWorkspace& ws, double forcing, bool allow_cg,
+                      RecruitmentResult& result) {
+  if (allow_cg && ws.has_factor && solvePreconditioned(ws, forcing, result)) return true;
+  assembleNormalMatrix(ws, ws.curvature);
+  ++result.factorizations;
+  ws.has_factor = factorNormalMatrix(ws);
+  if (!ws.has_factor) return false;
+  ws.direction = ws.residual;
+  ws.llt.solveInPlace(ws.direction);
+  return true;
+}
+
+}  // namespace
+
+bool solveDualNewton(const RecruitmentProblem& p, RecruitmentWorkspace& ws, double tolerance,
+                     int max_iterations, RecruitmentResult& result) {
+  const int m = ws.nrow;
+  double previous_norm = 0.0, previous_tau = 1.0;
+  // s = A^T lambda is formed once, then updated with the steps (s += tau A^T d): with large
+  // multipliers (a reserve that carries a large moment under a large weight) a free muscle's
+  // s_i in [0, 2 w_i] would come out of A^T lambda with the rounding error of terms many orders
+  // larger, and lambda itself cannot represent steps below its own rounding. The small steps
+  // u = A^T d are exact to their own scale, so x(s) keeps full precision.
+  multiplyTransposed(ws, ws.lambda, ws.s);
+  const double b_scale = 1.0 + p.b.lpNorm<Eigen::Infinity>();
+  double floor3 = cubicFloor(1.0);
+  for (int it = 0;; ++it) {
+    evaluatePrimal(p, ws.s, floor3, ws);
+    multiply(ws, ws.x, ws.residual);
+    for (int r = 0; r < m; ++r) ws.residual[r] = p.b[r] - ws.residual[r];
+    const double residual_norm = ws.residual.lpNorm<Eigen::Infinity>();
+    if (residual_norm <= tolerance) return true;
+    if (it >= max_iterations) return false;
+    ++result.iterations;
+
+    // The Newton system is solved inexactly (Eisenstat and Walker 1996, choice 2): loosely while
+    // the residual falls slowly (the active set is still changing), tightly as it converges, and
+    // never tighter than what lets the step meet the tolerance.
+    const double ratio = it == 0 ? 1.0 : residual_norm / previous_norm;
+    const double forcing = std::clamp(
+        std::max(0.1 * tolerance / residual_norm, std::min(kMaxForcing, 0.9 * ratio * ratio)),
+        1e-12, kMaxForcing);
+    // A stale preconditioner with an inexact direction can make the iterates cycle (a long step,
+    // then a tiny one back): after a short step or a rise of the residual, factor afresh.
+    const bool allow_cg = it == 0 || (previous_tau >= 0.1 && residual_norm <= previous_norm);
+    previous_norm = residual_norm;
+    if (!computeDirection(ws, forcing, allow_cg, result)) return false;
+    const double slope0 = ws.direction.dot(ws.residual);
+    if (!(slope0 > 0.0)) return false;  // no ascent left in floating point
+
+    multiplyTransposed(ws, ws.direction, ws.u);
+    const double db = ws.direction.dot(p.b);
+    const double tau = searchStep(p, ws, db, floor3, slope0);
+    // Unbounded dual (infeasible without reserves): stop before the multipliers overflow.
+    if (!std::isfinite(tau * ws.direction.lpNorm<Eigen::Infinity>() +
+                       ws.lambda.lpNorm<Eigen::Infinity>()))
+      return false;
+    ws.lambda += tau * ws.direction;
+    ws.s += tau * ws.u;
+    previous_tau = tau;
+    floor3 = cubicFloor(residual_norm / b_scale);  // for the next iterate
+  }
+}
+
+}  // namespace dorsum::recruit_detail

@@ -1,0 +1,146 @@
+// Builds the static-optimization problem of a frame from Model and Data, solves it with the
+// dual Newton solver (recruit.hpp), and writes the answer back into Data.
+//
+// Variables: the activation of every muscle (kPower, bounds [a_min, 1]), the pressing force of
+// every contact (kQuadratic, [0, inf)), a reserve moment per balanced coordinate (kReserve).
+// Rows: the balanced coordinates. For row k (degree of freedom d):
+//   sum_i r_di g_i a_i + sum_c J_c^T n_c f_c + reserve_k = tau_required_d - sum_i r_di p_i -
+//   tau_passive_d
+// with g_i = s_i F0 f_L f_V cos(alpha) the active gain (s_i the strength fraction) and p_i the
+// passive fibre force along the tendon.
+#include <fmt/format.h>
+#include <cmath>
+#include <limits>
+
+#include "dorsum/error.hpp"
+#include "dorsum/recruitment.hpp"
+
+namespace dorsum {
+
+Recruiter makeRecruiter(const Model& model, const RecruitmentSettings& settings) {
+  if (settings.exponent != 2 && settings.exponent != 3)
+    throw InputError(fmt::format("recruitment exponent must be 2 or 3, is {}", settings.exponent));
+  if (!settings.strength.empty() && static_cast<int>(settings.strength.size()) != model.nmuscle)
+    throw UsageError("RecruitmentSettings::strength must have one entry per muscle");
+  if (!settings.min_activation.empty() &&
+      static_cast<int>(settings.min_activation.size()) != model.nmuscle)
+    throw UsageError("RecruitmentSettings::min_activation must have one entry per muscle");
+  Recruiter r;
+  r.settings = settings;
+  for (int k = 0; k < model.ndof; ++k)
+    if (model.coord_balanced[model.dof_coord[k]]) r.balanced_dofs.push_back(k);
+  const int m = static_cast<int>(r.balanced_dofs.size());
+  const int n = model.nmuscle + model.ncontact + m;
+  r.problem = makeRecruitmentProblem(m, n);
+  r.problem.exponent = settings.exponent;
+  r.problem.criterion = settings.criterion;
+  double mean_volume = 0.0;
+  for (int i = 0; i < model.nmuscle; ++i)
+    mean_volume += model.muscle_max_force[i] * model.muscle_opt_fiber_length[i] / model.nmuscle;
+  for (int i = 0; i < model.nmuscle; ++i) {
+    r.problem.kind[i] = RecruitmentVariable::kPower;
+    r.problem.weight[i] =
+        settings.volume_weights
+            ? model.muscle_max_force[i] * model.muscle_opt_fiber_length[i] / mean_volume
+            : 1.0;
+    r.problem.lower[i] = settings.min_activation.empty() ? 0.0 : settings.min_activation[i];
+    r.problem.upper[i] = 1.0;
+  }
+  for (int c = 0; c < model.ncontact; ++c) {
+    const int j = model.nmuscle + c;
+    r.problem.kind[j] = RecruitmentVariable::kQuadratic;
+    r.problem.weight[j] = settings.contact_weight;
+    r.problem.lower[j] = 0.0;
+    r.problem.upper[j] = std::numeric_limits<double>::infinity();
+  }
+  for (int k = 0; k < m; ++k) {
+    const int j = model.nmuscle + model.ncontact + k;
+    r.problem.kind[j] = RecruitmentVariable::kReserve;
+    r.problem.weight[j] = settings.reserve_weight;
+    r.problem.lower[j] = -std::numeric_limits<double>::infinity();
+    r.problem.upper[j] = std::numeric_limits<double>::infinity();
+    r.problem.A(k, j) = 1.0;
+  }
+  r.workspace = makeRecruitmentWorkspace(m, n);
+  r.result = makeRecruitmentResult(m, n);
+  r.jacobian_a.setZero(3, model.ndof);
+  r.jacobian_b.setZero(3, model.ndof);
+  return r;
+}
+
+namespace {
+
+// Where each contact presses and in which direction: the point on the pressing body, and the
+// outward normal of the ellipsoid at that point's level set (the force on the pressing body).
+void calcContactGeometry(const Model& m, Data& d) {
+  for (int c = 0; c < m.ncontact; ++c) {
+    const Pose& X_S = d.body_pose[m.contact_surface_body[c]];
+    const Vec3 p = d.body_pose[m.contact_body[c]] * m.contact_location[c];
+    const Vec3 local = X_S.R.transpose() * (p - X_S.p) - m.contact_centre[c];
+    const Vec3 gradient = local.cwiseQuotient(m.contact_radii[c].cwiseProduct(m.contact_radii[c]));
+    d.contact_point_W[c] = p;
+    d.contact_normal_W[c] = X_S.R * gradient.normalized();
+  }
+}
+
+}  // namespace
+
+void solveRecruitment(const Model& model, Data& data, Recruiter& r) {
+  requireStages(model, data, kStageInverseDynamics | kStageMuscleState, "solveRecruitment");
+  const int m = static_cast<int>(r.balanced_dofs.size());
+  RecruitmentProblem& P = r.problem;
+  const bool weak = !r.settings.strength.empty();
+  for (int i = 0; i < model.nmuscle; ++i) {
+    const double gain = data.muscle_active_gain[i] * (weak ? r.settings.strength[i] : 1.0);
+    for (int k = 0; k < m; ++k) P.A(k, i) = data.moment_arm(r.balanced_dofs[k], i) * gain;
+  }
+  calcContactGeometry(model, data);
+  for (int c = 0; c < model.ncontact; ++c) {
+    calcPointJacobian(model, data, model.contact_body[c], model.contact_location[c], r.jacobian_a);
+    const Vec3 p_S =
+        data.body_pose[model.contact_surface_body[c]].inverse() * data.contact_point_W[c];
+    calcPointJacobian(model, data, model.contact_surface_body[c], p_S, r.jacobian_b);
+    for (int k = 0; k < m; ++k) {
+      const int dof = r.balanced_dofs[k];
+      P.A(k, model.nmuscle + c) =
+          (r.jacobian_a.col(dof) - r.jacobian_b.col(dof)).dot(data.contact_normal_W[c]);
+    }
+  }
+  for (int k = 0; k < m; ++k) {
+    const int dof = r.balanced_dofs[k];
+    double passive = data.tau_passive[dof];
+    for (int i = 0; i < model.nmuscle; ++i)
+      passive += data.moment_arm(dof, i) * data.muscle_passive_force[i];
+    P.b[k] = data.tau_inverse_dynamics[dof] - passive;
+  }
+  solveRecruitment(P, r.workspace, r.result, r.settings.solver);
+
+  const Eigen::VectorXd& x = r.result.x;
+  for (int i = 0; i < model.nmuscle; ++i) {
+    data.activation[i] = x[i];
+    const double gain = data.muscle_active_gain[i] * (weak ? r.settings.strength[i] : 1.0);
+    data.muscle_force[i] = x[i] * gain + data.muscle_passive_force[i];
+  }
+  for (int c = 0; c < model.ncontact; ++c) data.contact_force[c] = x[model.nmuscle + c];
+  data.reserve.setZero();
+  data.residual.setZero();
+  data.max_residual = 0.0;
+  for (int k = 0; k < m; ++k) {
+    const int dof = r.balanced_dofs[k];
+    data.reserve[dof] = x[model.nmuscle + model.ncontact + k];
+    // Balance of the coordinate with every actuator, reserves included: muscles' moments plus
+    // passive moments plus contacts plus reserve minus what inverse dynamics requires.
+    double supplied = data.tau_passive[dof] + data.reserve[dof];
+    for (int i = 0; i < model.nmuscle; ++i)
+      supplied += data.moment_arm(dof, i) * data.muscle_force[i];
+    for (int c = 0; c < model.ncontact; ++c)
+      supplied += P.A(k, model.nmuscle + c) * data.contact_force[c];
+    data.residual[dof] = supplied - data.tau_inverse_dynamics[dof];
+    data.max_residual = std::max(data.max_residual, std::abs(data.residual[dof]));
+  }
+  data.recruitment_iterations = r.result.iterations;
+  data.recruitment_converged = r.result.converged;
+  data.stages |= kStageRecruitment;
+}
+
+}  // namespace dorsum

@@ -1,0 +1,135 @@
+// The sparse products with A and the m x m normal matrix A D A^T that both methods factor.
+//
+// A is given dense, but each of its columns touches only the coordinates of the levels that its
+// muscle crosses (a band along the spine plus a few long muscles): packing the nonzeros once per
+// solve makes every product with A, and the assembly of A D A^T, cost the number of nonzeros
+// (and sum_j nnz_j^2 / 2) instead of m n (and m^2 n / 2). The nonzeros of a column come in runs
+// of consecutive rows (the coordinates of consecutive levels), so the inner loops are contiguous
+// and vectorize.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "dorsum/error.hpp"
+#include "recruit/recruit_internal.hpp"
+
+namespace dorsum::recruit_detail {
+
+namespace {
+
+// Packs A afresh: finds the runs of nonzeros of every column.
+void packPattern(const Eigen::MatrixXd& A, RecruitmentWorkspace& ws) {
+  const int m = ws.nrow, n = ws.ncol;
+  int k = 0, run = 0;
+  for (int j = 0; j < n; ++j) {
+    ws.column_start[j] = run;
+    const double* col = A.col(j).data();
+    bool in_run = false;
+    for (int i = 0; i < m; ++i) {
+      const double v = col[i];
+      if (v == 0.0) {
+        in_run = false;
+        continue;
+      }
+      if (!in_run) {
+        ws.run_row[run] = i;
+        ws.run_offset[run] = k;
+        ++run;
+        in_run = true;
+      }
+      ws.value[k++] = v;
+    }
+  }
+  ws.column_start[n] = run;
+  ws.run_offset[run] = k;
+}
+
+// Refills the values of the kept pattern; returns false if A has a nonzero (or a NaN) outside it
+// or a NaN or infinity inside it. Vectorized sums and copies over contiguous memory.
+bool refillPattern(const Eigen::MatrixXd& A, RecruitmentWorkspace& ws) {
+  using Segment = Eigen::Map<const Eigen::VectorXd>;
+  const int m = ws.nrow, n = ws.ncol;
+  double outside = 0.0;  // sum of |A(i, j)| outside the pattern: NaN or > 0 if not all zero
+  for (int j = 0; j < n; ++j) {
+    const double* col = A.col(j).data();
+    int row = 0;  // first row not yet seen
+    for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
+      const int start = ws.run_row[k], off = ws.run_offset[k];
+      const int len = ws.run_offset[k + 1] - off;
+      if (start > row) outside += Segment(col + row, start - row).cwiseAbs().sum();
+      std::copy(col + start, col + start + len, ws.value.data() + off);
+      row = start + len;
+    }
+    if (m > row) outside += Segment(col + row, m - row).cwiseAbs().sum();
+  }
+  const int nnz = ws.run_offset[ws.column_start[n]];
+  return outside == 0.0 && Segment(ws.value.data(), nnz).allFinite();
+}
+
+}  // namespace
+
+void packColumns(const Eigen::MatrixXd& A, RecruitmentWorkspace& ws) {
+  // A's pattern (which coordinates each muscle crosses) rarely changes from frame to frame:
+  // refill the kept one, and find it again only when a nonzero falls outside it.
+  if (ws.has_pattern && refillPattern(A, ws)) return;
+  ws.has_pattern = false;
+  for (int j = 0; j < ws.ncol; ++j)
+    for (int i = 0; i < ws.nrow; ++i)
+      if (!std::isfinite(A(i, j)))
+        throw UsageError(fmt::format("RecruitmentProblem.A({}, {}) = {}: expected a finite number",
+                                     i, j, A(i, j)));
+  packPattern(A, ws);
+  ws.has_pattern = true;
+}
+
+void assembleNormalMatrix(RecruitmentWorkspace& ws, const Eigen::VectorXd& d) {
+  Eigen::MatrixXd& H = ws.hessian;
+  H.setZero();
+  double* h = H.data();
+  const int m = ws.nrow;
+  const double* val = ws.value.data();
+  for (int j = 0; j < ws.ncol; ++j) {
+    const double dj = d[j];
+    if (dj == 0.0) continue;
+    const int first_run = ws.column_start[j], end_run = ws.column_start[j + 1];
+    // Entry (r2, r1) with r2 >= r1 is in the lower triangle: for each row r1 of the column, add
+    // d v(r1) v(r2) down column r1 of H, run by run (contiguous in both H and the values).
+    for (int a = first_run; a < end_run; ++a) {
+      const int row_a = ws.run_row[a], off_a = ws.run_offset[a];
+      const int len_a = ws.run_offset[a + 1] - off_a;
+      for (int t = 0; t < len_a; ++t) {
+        const double f = dj * val[off_a + t];
+        double* __restrict hcol = h + static_cast<std::ptrdiff_t>(row_a + t) * m;
+        // the rest of run a, then the later runs
+        {
+          const double* __restrict v = val + off_a;
+          double* __restrict hr = hcol + row_a;
+          for (int u = t; u < len_a; ++u) hr[u] += f * v[u];
+        }
+        for (int b = a + 1; b < end_run; ++b) {
+          const double* __restrict v = val + ws.run_offset[b];
+          double* __restrict hr = hcol + ws.run_row[b];
+          const int len_b = ws.run_offset[b + 1] - ws.run_offset[b];
+          for (int u = 0; u < len_b; ++u) hr[u] += f * v[u];
+        }
+      }
+    }
+  }
+}
+
+bool factorNormalMatrix(RecruitmentWorkspace& ws) {
+  ws.llt.compute(ws.hessian);
+  if (ws.llt.info() == Eigen::Success) return true;
+  // Not numerically positive definite: no free variable touches some row (possible without
+  // reserves). Add a ridge, growing from 1e-12 of the largest diagonal entry.
+  const double scale = std::max(ws.hessian.diagonal().maxCoeff(), 1e-300);
+  for (double ridge = 1e-12 * scale; ridge <= 1e-2 * scale; ridge *= 100.0) {
+    ws.hessian.diagonal().array() += ridge;
+    ws.llt.compute(ws.hessian);
+    if (ws.llt.info() == Eigen::Success) return true;
+  }
+  return false;
+}
+
+}  // namespace dorsum::recruit_detail

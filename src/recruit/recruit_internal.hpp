@@ -1,0 +1,110 @@
+// Pieces shared by the recruitment solvers (src/recruit). docs/RECRUITMENT.md gives the maths.
+#pragma once
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+
+#include "dorsum/recruit.hpp"
+
+namespace dorsum::recruit_detail {
+
+// The exponent of variable i's term: p for kPower, 2 for the others.
+inline int termExponent(const RecruitmentProblem& problem, int i) {
+  return problem.kind[i] == RecruitmentVariable::kPower ? problem.exponent : 2;
+}
+
+// The minimizer over [lo, hi] of w |x|^q - s x (q = 2 or 3), and its derivative dx/ds (0 where
+// a bound is active; at a tie the free branch, so that the dual Hessian keeps the column).
+// For q = 3 the derivative 1 / (6 w |x|) is infinite at s = 0: in it |x| is floored at `floor3`
+// (see cubicFloor).
+struct Minimizer {
+  double x;
+  double slope;
+};
+inline Minimizer minimizeTerm(double s, double w, double lo, double hi, int q, double floor3) {
+  double y, slope;
+  if (q == 2) {
+    y = s / (2.0 * w);
+    slope = 1.0 / (2.0 * w);
+  } else {
+    y = std::copysign(std::sqrt(std::abs(s) / (3.0 * w)), s);
+    slope = 1.0 / (6.0 * w * std::max(std::abs(y), floor3));
+  }
+  if (y < lo) return {lo, 0.0};
+  if (y > hi) return {hi, 0.0};
+  return {y, slope};
+}
+
+// The floor of |x| in the q = 3 derivative, given the relative residual ||A x - b||_inf /
+// (1 + ||b||_inf) of the current iterate. Far from the solution the exact derivative misleads:
+// a variable that has just left its bound (s slightly above 0) gets a near-infinite slope, which
+// freezes it, while one just below gets none; a floor of up to 1e-2 (of an activation) keeps the
+// model honest on the scale of the step. It shrinks with the residual, so that the last
+// iterations use the exact derivative and converge quadratically.
+inline double cubicFloor(double relative_residual) {
+  return std::clamp(0.1 * relative_residual, 1e-12, 1e-2);
+}
+
+// ---- A by columns, as runs of consecutive rows (RecruitmentWorkspace), built by packColumns ----
+
+// Packs the nonzeros of A by column; throws UsageError on a NaN or infinite entry.
+void packColumns(const Eigen::MatrixXd& A, RecruitmentWorkspace& ws);
+
+// a^T y for column j.
+inline double columnDot(const RecruitmentWorkspace& ws, int j, const double* __restrict y) {
+  double acc = 0.0;
+  for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
+    const double* __restrict v = ws.value.data() + ws.run_offset[k];
+    const double* __restrict yr = y + ws.run_row[k];
+    const int len = ws.run_offset[k + 1] - ws.run_offset[k];
+    for (int t = 0; t < len; ++t) acc += v[t] * yr[t];
+  }
+  return acc;
+}
+
+// out = A^T y (n)
+inline void multiplyTransposed(const RecruitmentWorkspace& ws, const Eigen::VectorXd& y,
+                               Eigen::VectorXd& out) {
+  for (int j = 0; j < ws.ncol; ++j) out[j] = columnDot(ws, j, y.data());
+}
+
+// out = A x (m)
+inline void multiply(const RecruitmentWorkspace& ws, const Eigen::VectorXd& x,
+                     Eigen::VectorXd& out) {
+  out.setZero();
+  double* __restrict o = out.data();
+  for (int j = 0; j < ws.ncol; ++j) {
+    const double xj = x[j];
+    if (xj == 0.0) continue;
+    for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
+      const double* __restrict v = ws.value.data() + ws.run_offset[k];
+      double* __restrict orow = o + ws.run_row[k];
+      const int len = ws.run_offset[k + 1] - ws.run_offset[k];
+      for (int t = 0; t < len; ++t) orow[t] += v[t] * xj;
+    }
+  }
+}
+
+// ws.hessian (lower triangle) = A diag(d) A^T; columns with d_j = 0 are skipped.
+void assembleNormalMatrix(RecruitmentWorkspace& ws, const Eigen::VectorXd& d);
+
+// Factors ws.hessian (lower triangle) into ws.llt, adding a growing multiple of the identity
+// if it is not numerically positive definite. Returns false if that fails too.
+bool factorNormalMatrix(RecruitmentWorkspace& ws);
+
+// ---- the two methods; both work on ws.lambda, leave the solution in ws.x, and add their
+// iterations and factorizations to the counters of `result` ----
+
+// Newton's method on the dual of a kSumOfPowers problem, starting from ws.lambda. Returns true
+// when ||A x - b||_inf <= tolerance.
+bool solveDualNewton(const RecruitmentProblem& problem, RecruitmentWorkspace& ws, double tolerance,
+                     int max_iterations, RecruitmentResult& result);
+
+// Primal-dual interior point (Mehrotra predictor-corrector) for either criterion, from a cold
+// start. Returns true when converged; leaves x in ws.x and the multipliers in ws.lambda.
+// `tolerance` is relative (RecruitmentOptions::tolerance).
+bool solveInteriorPoint(const RecruitmentProblem& problem, RecruitmentWorkspace& ws,
+                        double tolerance, int max_iterations, RecruitmentResult& result);
+
+}  // namespace dorsum::recruit_detail
