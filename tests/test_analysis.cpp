@@ -180,3 +180,26 @@ TEST(JointLoads, AColumnCarriesTheWeightAboveAndTheMusclesPull) {
   // the extension sense, onto the lower one.
   EXPECT_NEAR(d.joint_moment_D[1].z(), 200.0 * 0.05, 1e-9);
 }
+
+#ifdef DORSUM_HAVE_IPOPT
+#include "ipopt_reference.hpp"
+
+TEST(Analysis, BuiltinModelActivationsAgreeWithIpopt) {
+  // The real problem of a frame (45 degree flexion, 10 kg in the hands): our solver and Ipopt
+  // on the same RecruitmentProblem, p = 2 and p = 3; activations within 1e-4.
+  for (int p : {2, 3}) {
+    Fixture& f = fixture();
+    RecruitmentSettings settings;
+    settings.exponent = p;
+    Recruiter r = makeRecruiter(f.model, settings);
+    runTask(f.model, f.data, r, task(45.0, 10.0));
+    ASSERT_TRUE(f.data.recruitment_converged);
+    const ipopt_reference::Solution ref = ipopt_reference::solve(r.problem, 1e-10);
+    ASSERT_TRUE(ref.solved) << "Ipopt status " << ref.status;
+    double diff = 0.0;
+    for (int i = 0; i < f.model.nmuscle; ++i)
+      diff = std::max(diff, std::abs(ref.x[i] - f.data.activation[i]));
+    EXPECT_LT(diff, 1e-4) << "p = " << p;
+  }
+}
+#endif

@@ -163,6 +163,29 @@ TEST(Recruitment, FixedVariableStaysFixed) {
   }
 }
 
+TEST(Recruitment, MinimumActivationAndZeroColumn) {
+  // A muscle in spasm (lower bound 0.1) and a paralysed one (zero column) keep their lower
+  // bounds; the third muscle takes the rest of the moment.
+  for (int exponent : {2, 3}) {
+    RecruitmentProblem p = makeRecruitmentProblem(1, 3);
+    p.A << 50.0, 0.0, 20.0;
+    p.b << 20.0;
+    p.exponent = exponent;
+    p.lower[0] = 0.1;
+    const RecruitmentResult r = solve(p);
+    ASSERT_TRUE(r.converged);
+    EXPECT_EQ(r.x[1], 0.0);
+    EXPECT_GE(r.x[0], 0.1);
+    EXPECT_NEAR(50.0 * r.x[0] + 20.0 * r.x[2], 20.0, 1e-9);
+    if (r.x[0] > 0.1) {  // interior: the closed form of the two working muscles
+      const double expected =
+          exponent == 2 ? 20.0 * 50.0 / (50.0 * 50.0 + 20.0 * 20.0)
+                        : 20.0 * std::sqrt(50.0) / (std::pow(50.0, 1.5) + std::pow(20.0, 1.5));
+      EXPECT_NEAR(r.x[0], expected, 1e-9);
+    }
+  }
+}
+
 // ---- reserves ----
 
 TEST(Recruitment, ReserveSuppliesOnlyWhatTheMusclesCannot) {

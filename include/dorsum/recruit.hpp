@@ -67,7 +67,9 @@ struct RecruitmentOptions {
   double tolerance = 1e-9;
   int max_iterations = 50;  // dual Newton iterations before the fallback
   int max_interior_point_iterations = 200;
-  bool warm_start = true;  // start from the multipliers the workspace kept from the last solve
+  // Start from what the workspace kept from the last solve (multipliers, preconditioner, the
+  // pattern of A); false: a cold solve, the same on any workspace.
+  bool warm_start = true;
 };
 
 // Every buffer a solve needs, sized once for (m, n) by makeRecruitmentWorkspace. Between solves

@@ -31,6 +31,8 @@ struct RecruitmentSettings {
 struct Recruiter {
   RecruitmentSettings settings;
   std::vector<int> balanced_dofs;  // the degrees of freedom balanced, in row order
+  std::vector<int> dof_row;        // row of each degree of freedom, -1 if not balanced (ndof)
+  Eigen::VectorXd tau_muscle;      // scratch: sum of moment arm x a muscle force     (ndof)
   RecruitmentProblem problem;
   RecruitmentWorkspace workspace;
   RecruitmentResult result;

@@ -117,7 +117,8 @@ void multiplyNormal(RecruitmentWorkspace& ws, const Eigen::VectorXd& v) {
 //
 // Conjugate gradients on H d = r (r = ws.residual, d = ws.direction, from d = 0), preconditioned
 // by the Cholesky factor kept in ws.llt, which belongs to an earlier Newton system (this frame's
-// previous iteration or the previous frame). Stops when ||r - H d||_2 <= forcing ||r||_2.
+// previous iteration or the previous frame). Returns false if they have not met the forcing
+// term after kMaxCgIterations: the caller then factors H itself.
 constexpr int kMaxCgIterations = 6;   // about the cost of a fresh assembly and factorization
 constexpr double kMaxForcing = 1e-2;  // loosest relative accuracy of a Newton direction
 

@@ -27,8 +27,13 @@ Recruiter makeRecruiter(const Model& model, const RecruitmentSettings& settings)
     throw UsageError("RecruitmentSettings::min_activation must have one entry per muscle");
   Recruiter r;
   r.settings = settings;
+  r.dof_row.assign(model.ndof, -1);
   for (int k = 0; k < model.ndof; ++k)
-    if (model.coord_balanced[model.dof_coord[k]]) r.balanced_dofs.push_back(k);
+    if (model.coord_balanced[model.dof_coord[k]]) {
+      r.dof_row[k] = static_cast<int>(r.balanced_dofs.size());
+      r.balanced_dofs.push_back(k);
+    }
+  r.tau_muscle.setZero(model.ndof);
   const int m = static_cast<int>(r.balanced_dofs.size());
   const int n = model.nmuscle + model.ncontact + m;
   r.problem = makeRecruitmentProblem(m, n);
@@ -83,6 +88,18 @@ void calcContactGeometry(const Model& m, Data& d) {
   }
 }
 
+// tau = sum over muscles of moment arm x force, over each muscle's degree-of-freedom range.
+void accumulateMuscleMoments(const Model& m, const Data& d, const Eigen::VectorXd& force,
+                             Eigen::VectorXd& tau) {
+  tau.setZero();
+  for (int i = 0; i < m.nmuscle; ++i) {
+    const double f = force[i];
+    if (f == 0.0) continue;
+    const double* r = d.moment_arm.col(i).data();
+    for (int dof = m.muscle_dof_begin[i]; dof < m.muscle_dof_end[i]; ++dof) tau[dof] += r[dof] * f;
+  }
+}
+
 }  // namespace
 
 void solveRecruitment(const Model& model, Data& data, Recruiter& r) {
@@ -90,9 +107,12 @@ void solveRecruitment(const Model& model, Data& data, Recruiter& r) {
   const int m = static_cast<int>(r.balanced_dofs.size());
   RecruitmentProblem& P = r.problem;
   const bool weak = !r.settings.strength.empty();
+  // Moment arms are zero outside each muscle's degree-of-freedom range (Model::muscle_dof_begin),
+  // and A's entries there stay zero from makeRecruiter: only the range is written.
   for (int i = 0; i < model.nmuscle; ++i) {
     const double gain = data.muscle_active_gain[i] * (weak ? r.settings.strength[i] : 1.0);
-    for (int k = 0; k < m; ++k) P.A(k, i) = data.moment_arm(r.balanced_dofs[k], i) * gain;
+    for (int dof = model.muscle_dof_begin[i]; dof < model.muscle_dof_end[i]; ++dof)
+      if (r.dof_row[dof] >= 0) P.A(r.dof_row[dof], i) = data.moment_arm(dof, i) * gain;
   }
   calcContactGeometry(model, data);
   for (int c = 0; c < model.ncontact; ++c) {
@@ -106,12 +126,10 @@ void solveRecruitment(const Model& model, Data& data, Recruiter& r) {
           (r.jacobian_a.col(dof) - r.jacobian_b.col(dof)).dot(data.contact_normal_W[c]);
     }
   }
+  accumulateMuscleMoments(model, data, data.muscle_passive_force, r.tau_muscle);
   for (int k = 0; k < m; ++k) {
     const int dof = r.balanced_dofs[k];
-    double passive = data.tau_passive[dof];
-    for (int i = 0; i < model.nmuscle; ++i)
-      passive += data.moment_arm(dof, i) * data.muscle_passive_force[i];
-    P.b[k] = data.tau_inverse_dynamics[dof] - passive;
+    P.b[k] = data.tau_inverse_dynamics[dof] - data.tau_passive[dof] - r.tau_muscle[dof];
   }
   solveRecruitment(P, r.workspace, r.result, r.settings.solver);
 
@@ -125,6 +143,7 @@ void solveRecruitment(const Model& model, Data& data, Recruiter& r) {
   data.reserve.setZero();
   data.residual.setZero();
   data.max_residual = 0.0;
+  accumulateMuscleMoments(model, data, data.muscle_force, r.tau_muscle);
   for (int k = 0; k < m; ++k) {
     const int dof = r.balanced_dofs[k];
     data.reserve[dof] = x[model.nmuscle + model.ncontact + k];

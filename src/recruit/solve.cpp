@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 
 #include "dorsum/error.hpp"
 #include "dorsum/recruit.hpp"
@@ -59,6 +60,8 @@ RecruitmentResult makeRecruitmentResult(int nrow, int ncol) {
 
 namespace {
 
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
 [[noreturn]] void fail(const std::string& what) {
   throw UsageError("solveRecruitment: " + what);
 }
@@ -84,7 +87,7 @@ void checkProblem(const RecruitmentProblem& p) {
     const double w = p.weight[i], lo = p.lower[i], hi = p.upper[i];
     if (!(min_max && power) && !(w > 0.0 && std::isfinite(w)))
       fail(fmt::format("RecruitmentProblem.weight[{}] = {}, expected a finite w > 0", i, w));
-    if (std::isnan(lo) || std::isnan(hi) || lo > hi || lo == INFINITY || hi == -INFINITY)
+    if (!(lo <= hi) || lo == kInf || hi == -kInf)  // also false for a NaN
       fail(
           fmt::format("RecruitmentProblem bounds of variable {} are [{}, {}], expected "
                       "lower <= upper",
@@ -165,7 +168,7 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
       ws.lambda = ws.warm_multiplier;
     else
       ws.lambda.setZero();
-    if (!options.warm_start) ws.has_factor = false;  // a cold solve is the same on any workspace
+    if (!options.warm_start) ws.has_factor = false;  // (the pattern only saves time)
     converged = solveDualNewton(problem, ws, tolerance, options.max_iterations, result);
     result.method = RecruitmentMethod::kDualNewton;
     if (!converged) {
