@@ -319,7 +319,7 @@ TEST(Recruitment, InteriorPointFallbackGivesTheSameSolution) {
     const int nmuscle = p.cols() - p.rows() - 8;
     EXPECT_LT((ipm.x.head(nmuscle) - newton.x.head(nmuscle)).lpNorm<Eigen::Infinity>(), 1e-4)
         << "p = " << exponent;
-    EXPECT_NEAR(ipm.objective, newton.objective, 1e-8 * newton.objective);
+    EXPECT_NEAR(ipm.objective, newton.objective, 1e-6 * newton.objective);  // gap 1e-7
   }
 }
 

@@ -12,6 +12,7 @@
 
 #include <Eigen/Core>
 #include <array>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -54,7 +55,7 @@ struct Model {
 
   // elementary joint motions                                                       (naxis)
   std::vector<int> axis_joint;
-  std::vector<bool> axis_rotation;   // rotation (rad) if true, translation (m) otherwise
+  std::vector<std::uint8_t> axis_rotation;  // 1: rotation (rad), 0: translation (m)
   std::vector<Vec3> axis_direction;  // unit axis in the joint's current moving frame
   std::vector<int> axis_coord;       // driving coordinate, -1 for a constant motion
   std::vector<int> axis_function;    // index in `functions`, -1 for the identity

@@ -110,6 +110,7 @@ struct RecruitmentWorkspace {
       dz_max_aff;                         // (n)
   Eigen::VectorXd rho, pivot, sigma_max;  // (n)
   Eigen::VectorXd coupling;               // A (sigma / P)                     (m)
+  Eigen::VectorXd best_x, best_lambda;    // the best iterate so far        (n), (m)
   Eigen::VectorXd saved_x, saved_lambda;  // the fallback's solution       (n), (m)
 };
 

@@ -31,9 +31,12 @@ inline void addJointTerms(const Model& m, const Data& d, int j, const Vec3& w, c
     const Vec3& dir = d.axis_direction_W[a];
     const double s =
         slope * (m.axis_rotation[a] ? dir.dot((p - d.axis_origin_W[a]).cross(w)) : dir.dot(w));
-    const int c = m.axis_coord[a], start = m.coord_jac_start[c];
-    for (int e = 0; e < m.coord_jac_count[c]; ++e)
-      dLdq[m.jac_dof[start + e]] += s * d.coord_jac[start + e];
+    const int c = m.axis_coord[a], start = m.coord_jac_start[c], count = m.coord_jac_count[c];
+    if (count == 1) {  // the common case: the coordinate is a degree of freedom
+      dLdq[m.jac_dof[start]] += s * d.coord_jac[start];
+      continue;
+    }
+    for (int e = 0; e < count; ++e) dLdq[m.jac_dof[start + e]] += s * d.coord_jac[start + e];
   }
 }
 

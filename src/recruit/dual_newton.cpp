@@ -170,6 +170,7 @@ bool solveDualNewton(const RecruitmentProblem& p, RecruitmentWorkspace& ws, doub
                      int max_iterations, RecruitmentResult& result) {
   const int m = ws.nrow;
   double previous_norm = 0.0, previous_tau = 1.0;
+  bool previous_from_cg = false, previous_cg_failed = false;
   // s = A^T lambda is formed once, then updated with the steps (s += tau A^T d): with large
   // multipliers (a reserve that carries a large moment under a large weight) a free muscle's
   // s_i in [0, 2 w_i] would come out of A^T lambda with the rounding error of terms many orders
@@ -195,10 +196,18 @@ bool solveDualNewton(const RecruitmentProblem& p, RecruitmentWorkspace& ws, doub
         std::max(0.1 * tolerance / residual_norm, std::min(kMaxForcing, 0.9 * ratio * ratio)),
         1e-12, kMaxForcing);
     // A stale preconditioner with an inexact direction can make the iterates cycle (a long step,
-    // then a tiny one back): after a short step or a rise of the residual, factor afresh.
-    const bool allow_cg = it == 0 || (previous_tau >= 0.1 && residual_norm <= previous_norm);
+    // then a tiny one back): after a short step or a rise of the residual that followed a
+    // conjugate-gradient direction, factor afresh. While the active set changes a lot (the
+    // last attempt failed and the step was short), do not try them at all.
+    const bool allow_cg =
+        (it == 0 || !previous_from_cg || (previous_tau >= 0.1 && residual_norm <= previous_norm)) &&
+        !(previous_cg_failed && previous_tau < 0.5);
+    const int factorizations_before = result.factorizations;
+    const int cg_before = result.cg_iterations;
     previous_norm = residual_norm;
     if (!computeDirection(ws, forcing, allow_cg, result)) return false;
+    previous_from_cg = result.factorizations == factorizations_before;
+    previous_cg_failed = !previous_from_cg && result.cg_iterations > cg_before;
     const double slope0 = ws.direction.dot(ws.residual);
     if (!(slope0 > 0.0)) return false;  // no ascent left in floating point
 

@@ -24,6 +24,7 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kStepFraction = 0.995;  // of the step to the boundary of the positive orthant
+constexpr double kGapTolerance = 1e-7;   // loosest relative duality gap
 
 struct Terms {
   double gradient;
@@ -212,13 +213,29 @@ double InteriorPoint::computeStep(double target, bool corrector) {
   ws_.llt.solveInPlace(ws_.direction);
 
   // dt = (sum sigma rho / P - rho_t + v^T dlambda) / c;  dx = (rho + sigma dt + A^T dlambda) / P
-  const double dt = min_max_ ? t_term + ws_.coupling.dot(ws_.direction) / c_ : 0.0;
+  double dt = min_max_ ? t_term + ws_.coupling.dot(ws_.direction) / c_ : 0.0;
   multiplyTransposed(ws_, ws_.direction, ws_.s);  // ws.s now holds A^T dlambda
+  for (int i = 0; i < n; ++i)
+    ws_.dx[i] = (rho[i] + ws_.sigma_max[i] * dt + ws_.s[i]) * ws_.curvature[i];  // 0 if fixed
+
+  // One step of iterative refinement of A dx = -r_p: near the end P spans twenty orders of
+  // magnitude, and the computed step would miss the equality by far more than the tolerance.
+  // The correction dlambda' = -H^-1 (A dx + r_p), with dt' = v^T dlambda' / c and
+  // dx' = (sigma dt' + A^T dlambda') / P, satisfies A dx' = H dlambda'.
+  multiply(ws_, ws_.dx, ws_.rhs);
+  ws_.rhs = -ws_.rhs - ws_.residual;
+  ws_.llt.solveInPlace(ws_.rhs);
+  const double dt_fix = min_max_ ? ws_.coupling.dot(ws_.rhs) / c_ : 0.0;
+  multiplyTransposed(ws_, ws_.rhs, ws_.s);
+  for (int i = 0; i < n; ++i)
+    ws_.dx[i] += (ws_.sigma_max[i] * dt_fix + ws_.s[i]) * ws_.curvature[i];
+  ws_.direction += ws_.rhs;
+  dt += dt_fix;
+
   for (int i = 0; i < n; ++i) {
     const Flags f = flags(i);
     const double x = ws_.x[i];
-    const double dx = (rho[i] + ws_.sigma_max[i] * dt + ws_.s[i]) * ws_.curvature[i];  // 0 if fixed
-    ws_.dx[i] = dx;
+    const double dx = ws_.dx[i];
     if (f.lower) {
       const double g = x - p_.lower[i];
       ws_.dz_lower[i] = (cLower(i, g) - ws_.z_lower[i] * dx) / g;
@@ -279,21 +296,33 @@ bool InteriorPoint::solve(double tolerance, int max_iterations, RecruitmentResul
   start();
   ws_.has_factor = false;  // its matrices are no preconditioner for the dual Newton method
   const double primal_tolerance = tolerance * (1.0 + p_.b.lpNorm<Eigen::Infinity>());
+  // The duality gap bounds the error of the objective; 1e-7 of it is far below any use, and
+  // asking for much less runs into the ill-conditioning of the last iterations (P spans twenty
+  // orders of magnitude, and the steps lose the equality). For the same reason the centring
+  // target never asks for a gap below a tenth of the tolerance.
+  const double gap_tolerance = std::max(tolerance, kGapTolerance);
+  double best_merit = kInf;
   for (int it = 0;; ++it) {
     double rd_norm = 0.0, dual_scale = 1.0, objective = 0.0;
     const double mu = evaluateResiduals(rd_norm, dual_scale, objective);
-    // The duality gap (ninequality mu) relative to the objective, like the residuals.
-    if (ws_.residual.lpNorm<Eigen::Infinity>() <= primal_tolerance &&
-        rd_norm <= tolerance * dual_scale && std::abs(rt_) <= tolerance &&
-        ninequality_ * mu <= tolerance * (1.0 + std::abs(objective)))
-      return true;
-    if (it >= max_iterations) return false;
+    // How far from convergence (1: just converged): each measure against its tolerance.
+    const double merit =
+        std::max({ws_.residual.lpNorm<Eigen::Infinity>() / primal_tolerance,
+                  rd_norm / (tolerance * dual_scale), std::abs(rt_) / tolerance,
+                  ninequality_ * mu / (gap_tolerance * (1.0 + std::abs(objective)))});
+    if (merit <= 1.0) return true;
+    if (!std::isfinite(merit) || it >= max_iterations) break;
+    if (merit < best_merit) {  // kept in case rounding spoils the last iterations
+      best_merit = merit;
+      ws_.best_x = ws_.x;
+      ws_.best_lambda = ws_.lambda;
+    }
     ++result.iterations;
     ++result.interior_point_iterations;
 
     assembleSystem();
     ++result.factorizations;
-    if (!factorNormalMatrix(ws_)) return false;
+    if (!factorNormalMatrix(ws_)) break;
 
     // Predictor (affine scaling): target 0.
     dt_aff_ = computeStep(0.0, false);
@@ -305,8 +334,11 @@ bool InteriorPoint::solve(double tolerance, int max_iterations, RecruitmentResul
         1.0, maxStep(ws_.dx_aff, dt_aff_, ws_.dz_lower_aff, ws_.dz_upper_aff, ws_.dz_max_aff));
     // Corrector with Mehrotra's centring sigma = (mu_aff / mu)^3.
     const double mu_aff = complementarityAfter(alpha_aff);
-    const double centring = mu > 0.0 ? std::pow(std::clamp(mu_aff / mu, 0.0, 1.0), 3) : 0.0;
-    const double dt = computeStep(centring * mu, true);
+    const double ratio = mu > 0.0 ? mu_aff / mu : 0.0;
+    const double centring = std::isfinite(ratio) ? std::pow(std::clamp(ratio, 0.0, 1.0), 3) : 0.0;
+    const double mu_floor =
+        0.1 * gap_tolerance * (1.0 + std::abs(objective)) / std::max(ninequality_, 1);
+    const double dt = computeStep(std::max(centring * mu, std::min(mu_floor, mu)), true);
     const double alpha =
         std::min(1.0, kStepFraction * maxStep(ws_.dx, dt, ws_.dz_lower, ws_.dz_upper, ws_.dz_max));
 
@@ -317,6 +349,12 @@ bool InteriorPoint::solve(double tolerance, int max_iterations, RecruitmentResul
     ws_.lambda += alpha * ws_.direction;
     t_ += alpha * dt;
   }
+  // Not converged: the best iterate seen (never a NaN).
+  if (best_merit < kInf) {
+    ws_.x = ws_.best_x;
+    ws_.lambda = ws_.best_lambda;
+  }
+  return false;
 }
 
 }  // namespace

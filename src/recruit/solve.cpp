@@ -39,15 +39,33 @@ RecruitmentWorkspace makeRecruitmentWorkspace(int nrow, int ncol) {
   ws.warm_multiplier.setZero(nrow);
   for (Eigen::VectorXd* v :
        {&ws.lambda, &ws.residual, &ws.direction, &ws.rhs, &ws.coupling, &ws.saved_lambda,
-        &ws.cg_residual, &ws.cg_preconditioned, &ws.cg_search, &ws.cg_product})
+        &ws.cg_residual, &ws.cg_preconditioned, &ws.cg_search, &ws.cg_product, &ws.best_lambda})
     v->setZero(nrow);
-  for (Eigen::VectorXd* v :
-       {&ws.s, &ws.u, &ws.x, &ws.curvature, &ws.z_lower, &ws.z_upper, &ws.z_max, &ws.dx,
-        &ws.dz_lower, &ws.dz_upper, &ws.dz_max, &ws.dx_aff, &ws.dz_lower_aff, &ws.dz_upper_aff,
-        &ws.dz_max_aff, &ws.rho, &ws.pivot, &ws.sigma_max, &ws.saved_x})
+  for (Eigen::VectorXd* v : {&ws.s,
+                             &ws.u,
+                             &ws.x,
+                             &ws.curvature,
+                             &ws.z_lower,
+                             &ws.z_upper,
+                             &ws.z_max,
+                             &ws.dx,
+                             &ws.dz_lower,
+                             &ws.dz_upper,
+                             &ws.dz_max,
+                             &ws.dx_aff,
+                             &ws.dz_lower_aff,
+                             &ws.dz_upper_aff,
+                             &ws.dz_max_aff,
+                             &ws.rho,
+                             &ws.pivot,
+                             &ws.sigma_max,
+                             &ws.saved_x,
+                             &ws.best_x})
     v->setZero(ncol);
   ws.hessian.setZero(nrow, nrow);
-  ws.llt = Eigen::LLT<Eigen::MatrixXd>(nrow);
+  // Sizes the factor's storage (and sets its status, which Eigen leaves uninitialized until the
+  // first compute): later factorizations of the same size allocate nothing.
+  ws.llt.compute(Eigen::MatrixXd::Identity(nrow, nrow));
   return ws;
 }
 
