@@ -11,6 +11,9 @@ inline void note() {
 }
 }  // namespace
 
+// The linker's --wrap=malloc routes malloc to __wrap_malloc and names the original
+// __real_malloc: the names are fixed by the linker, hence reserved identifiers.
+// NOLINTBEGIN(bugprone-reserved-identifier)
 extern "C" {
 void* __real_malloc(std::size_t size);
 void* __real_calloc(std::size_t n, std::size_t size);
@@ -28,6 +31,7 @@ void* __wrap_realloc(void* p, std::size_t size) {
   return __real_realloc(p, size);
 }
 }
+// NOLINTEND(bugprone-reserved-identifier)
 
 void* operator new(std::size_t size) {
   note();

@@ -36,8 +36,7 @@ std::string read(const std::filesystem::path& p) {
 }
 
 std::filesystem::path tempDir() {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("dorsum_cli_" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() / ("dorsum_cli_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return dir;
 }

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <cmath>
+#include <iostream>
 #include <map>
 
 #include "cli_common.hpp"
@@ -64,9 +65,8 @@ void runDemo(const cli::SubjectOptions& subject_options) {
       "`dorsum anatomy action \"trunk extension\"`.\n");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// Builds the command line and runs the chosen command. Errors propagate to main().
+int run(int argc, char** argv) {
   CLI::App app{"Dorsum: a simulator of the human back muscles"};
   app.set_version_flag("--version", "dorsum 0.1.0");
   app.require_subcommand(1);
@@ -83,12 +83,20 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
-  } catch (const dorsum::Error& e) {
-    fmt::print(stderr, "dorsum: {}\n", e.what());
-    return 1;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "dorsum: internal error: {}\n", e.what());
-    return 2;
   }
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const dorsum::Error& e) {  // bad input: the message names what and where
+    std::cerr << "dorsum: " << e.what() << '\n';
+    return 1;
+  } catch (const std::exception& e) {  // a bug or resource exhaustion, not bad input
+    std::cerr << "dorsum: internal error: " << e.what() << '\n';
+    return 2;
+  }
 }

@@ -1,6 +1,7 @@
 // Muscle paths: path point positions, musculotendon lengths, lengthening speeds and moment
-// arms. Straight segments between the active points; wrapping surfaces will insert points
-// between them in the same stage (Data keeps room per muscle for them).
+// arms. Straight segments between the active points. Wrapping surfaces will insert tangent
+// points between them in this same stage, into per-muscle buffers that makeData will size from
+// the model (docs/ARCHITECTURE.md, "Where wrapping plugs in"); none exist yet.
 #pragma once
 
 #include "dorsum/data.hpp"

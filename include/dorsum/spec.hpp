@@ -8,6 +8,7 @@
 
 #include <Eigen/Core>
 #include <Eigen/Geometry>
+#include <array>
 #include <limits>
 #include <optional>
 #include <string>
@@ -110,23 +111,23 @@ struct JointSpec {
   std::optional<Vec3> load_origin;
 
   static JointSpec weld(std::string name, std::string parent, std::string child,
-                        Pose parent_frame = {}, Pose child_frame = {});
+                        const Pose& parent_frame = {}, const Pose& child_frame = {});
   static JointSpec pin(std::string name, std::string parent, std::string child,
-                       std::string coordinate, Vec3 axis = Vec3::UnitZ(), Pose parent_frame = {},
-                       Pose child_frame = {});
+                       std::string coordinate, const Vec3& axis = Vec3::UnitZ(),
+                       const Pose& parent_frame = {}, const Pose& child_frame = {});
   static JointSpec universal(std::string name, std::string parent, std::string child,
                              std::string coordinate1, std::string coordinate2,
-                             Vec3 axis1 = Vec3::UnitZ(), Vec3 axis2 = Vec3::UnitX(),
-                             Pose parent_frame = {}, Pose child_frame = {});
+                             const Vec3& axis1 = Vec3::UnitZ(), const Vec3& axis2 = Vec3::UnitX(),
+                             const Pose& parent_frame = {}, const Pose& child_frame = {});
   // Rotations about the joint frame's Z, X and Y axes in that order (flexion-extension, lateral
   // bending, axial rotation); other orders through `order` ("ZXY", "XYZ", ...).
   static JointSpec rotation3(std::string name, std::string parent, std::string child,
-                             std::string coordinate_z, std::string coordinate_x,
-                             std::string coordinate_y, Pose parent_frame = {},
-                             Pose child_frame = {}, const std::string& order = "ZXY");
+                             const std::string& coordinate_z, const std::string& coordinate_x,
+                             const std::string& coordinate_y, const Pose& parent_frame = {},
+                             const Pose& child_frame = {}, const std::string& order = "ZXY");
   static JointSpec custom(std::string name, std::string parent, std::string child,
-                          std::vector<JointAxisSpec> axes, Pose parent_frame = {},
-                          Pose child_frame = {});
+                          std::vector<JointAxisSpec> axes, const Pose& parent_frame = {},
+                          const Pose& child_frame = {});
 };
 
 // A point of a muscle path, fixed on a body, optionally
@@ -143,15 +144,15 @@ struct PathPointSpec {
   std::string condition_coordinate;
   double condition_min = 0.0, condition_max = 0.0;
 
-  std::string moving_coordinate[3];
-  Function moving_function[3];
+  std::array<std::string, 3> moving_coordinate;
+  std::array<Function, 3> moving_function;
 
-  static PathPointSpec fixed(std::string body, Vec3 location);
+  static PathPointSpec fixed(std::string body, const Vec3& location);
   static PathPointSpec at(std::string landmark);
-  static PathPointSpec conditional(std::string body, Vec3 location, std::string coordinate,
+  static PathPointSpec conditional(std::string body, const Vec3& location, std::string coordinate,
                                    double min, double max);
-  static PathPointSpec moving(std::string body, Vec3 location, const std::string coordinates[3],
-                              const Function functions[3]);
+  static PathPointSpec moving(std::string body, const Vec3& location,
+                              const std::string coordinates[3], const Function functions[3]);
   bool isConditional() const { return !condition_coordinate.empty(); }
   bool isMoving() const;
 };
@@ -207,13 +208,13 @@ struct ModelSpec {
   std::vector<GroundContactSpec> ground_contacts;
 
   // Appends and returns a reference to the new element (for readable inline test models).
-  BodySpec& addBody(std::string name, double mass, Vec3 com = Vec3::Zero(),
-                    Mat3 inertia = Mat3::Zero());
+  BodySpec& addBody(std::string name, double mass, const Vec3& com = Vec3::Zero(),
+                    const Mat3& inertia = Mat3::Zero());
   JointSpec& addJoint(JointSpec joint);
   CoordinateSpec& addCoordinate(std::string name, double default_value = 0.0,
                                 double range_min = -std::numeric_limits<double>::infinity(),
                                 double range_max = std::numeric_limits<double>::infinity());
-  LandmarkSpec& addLandmark(std::string name, std::string body, Vec3 location);
+  LandmarkSpec& addLandmark(std::string name, std::string body, const Vec3& location);
   MuscleSpec& addMuscle(std::string name, double max_isometric_force, double optimal_fiber_length,
                         double tendon_slack_length, std::vector<PathPointSpec> path);
 };

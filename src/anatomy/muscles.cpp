@@ -135,8 +135,8 @@ void buildMuscles(Builder& b) {
           m.layer = muscle.text("layer");
           m.side = left ? "left" : "right";
           const toml::value& path = fascicle.raw("path");
-          for (size_t k = 0; k < path.as_array().size(); ++k)
-            m.path.push_back(pointFrom(b, path.as_array()[k], where, left));
+          for (const toml::value& point : path.as_array())
+            m.path.push_back(pointFrom(b, point, where, left));
           const double pcsa = fascicle.has("max_force_N")
                                   ? fascicle.number("max_force_N") / defaults.specific_tension
                                   : fascicle.number("pcsa_cm2") * 1e-4;

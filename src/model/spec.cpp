@@ -8,7 +8,7 @@ Mat3 rotationAbout(const Vec3& axis, double angle) {
   return Eigen::AngleAxisd(angle, axis.normalized()).toRotationMatrix();
 }
 
-static JointAxisSpec rotationAxis(std::string coordinate, Vec3 axis) {
+static JointAxisSpec rotationAxis(std::string coordinate, const Vec3& axis) {
   JointAxisSpec a;
   a.motion = JointAxisSpec::Motion::Rotation;
   a.axis = axis;
@@ -17,7 +17,7 @@ static JointAxisSpec rotationAxis(std::string coordinate, Vec3 axis) {
 }
 
 static JointSpec makeJoint(JointSpec::Type type, std::string name, std::string parent,
-                           std::string child, Pose parent_frame, Pose child_frame) {
+                           std::string child, const Pose& parent_frame, const Pose& child_frame) {
   JointSpec j;
   j.type = type;
   j.name = std::move(name);
@@ -29,13 +29,14 @@ static JointSpec makeJoint(JointSpec::Type type, std::string name, std::string p
 }
 
 JointSpec JointSpec::weld(std::string name, std::string parent, std::string child,
-                          Pose parent_frame, Pose child_frame) {
+                          const Pose& parent_frame, const Pose& child_frame) {
   return makeJoint(Type::Weld, std::move(name), std::move(parent), std::move(child), parent_frame,
                    child_frame);
 }
 
 JointSpec JointSpec::pin(std::string name, std::string parent, std::string child,
-                         std::string coordinate, Vec3 axis, Pose parent_frame, Pose child_frame) {
+                         std::string coordinate, const Vec3& axis, const Pose& parent_frame,
+                         const Pose& child_frame) {
   JointSpec j = makeJoint(Type::Pin, std::move(name), std::move(parent), std::move(child),
                           parent_frame, child_frame);
   j.axes.push_back(rotationAxis(std::move(coordinate), axis));
@@ -43,8 +44,9 @@ JointSpec JointSpec::pin(std::string name, std::string parent, std::string child
 }
 
 JointSpec JointSpec::universal(std::string name, std::string parent, std::string child,
-                               std::string coordinate1, std::string coordinate2, Vec3 axis1,
-                               Vec3 axis2, Pose parent_frame, Pose child_frame) {
+                               std::string coordinate1, std::string coordinate2, const Vec3& axis1,
+                               const Vec3& axis2, const Pose& parent_frame,
+                               const Pose& child_frame) {
   JointSpec j = makeJoint(Type::Universal, std::move(name), std::move(parent), std::move(child),
                           parent_frame, child_frame);
   j.axes.push_back(rotationAxis(std::move(coordinate1), axis1));
@@ -53,9 +55,9 @@ JointSpec JointSpec::universal(std::string name, std::string parent, std::string
 }
 
 JointSpec JointSpec::rotation3(std::string name, std::string parent, std::string child,
-                               std::string coordinate_z, std::string coordinate_x,
-                               std::string coordinate_y, Pose parent_frame, Pose child_frame,
-                               const std::string& order) {
+                               const std::string& coordinate_z, const std::string& coordinate_x,
+                               const std::string& coordinate_y, const Pose& parent_frame,
+                               const Pose& child_frame, const std::string& order) {
   JointSpec j = makeJoint(Type::Rotation3, std::move(name), std::move(parent), std::move(child),
                           parent_frame, child_frame);
   for (char c : order) {
@@ -77,14 +79,15 @@ JointSpec JointSpec::rotation3(std::string name, std::string parent, std::string
 }
 
 JointSpec JointSpec::custom(std::string name, std::string parent, std::string child,
-                            std::vector<JointAxisSpec> axes, Pose parent_frame, Pose child_frame) {
+                            std::vector<JointAxisSpec> axes, const Pose& parent_frame,
+                            const Pose& child_frame) {
   JointSpec j = makeJoint(Type::Custom, std::move(name), std::move(parent), std::move(child),
                           parent_frame, child_frame);
   j.axes = std::move(axes);
   return j;
 }
 
-PathPointSpec PathPointSpec::fixed(std::string body, Vec3 location) {
+PathPointSpec PathPointSpec::fixed(std::string body, const Vec3& location) {
   PathPointSpec p;
   p.body = std::move(body);
   p.location = location;
@@ -97,8 +100,8 @@ PathPointSpec PathPointSpec::at(std::string landmark) {
   return p;
 }
 
-PathPointSpec PathPointSpec::conditional(std::string body, Vec3 location, std::string coordinate,
-                                         double min, double max) {
+PathPointSpec PathPointSpec::conditional(std::string body, const Vec3& location,
+                                         std::string coordinate, double min, double max) {
   PathPointSpec p = fixed(std::move(body), location);
   p.condition_coordinate = std::move(coordinate);
   p.condition_min = min;
@@ -106,7 +109,7 @@ PathPointSpec PathPointSpec::conditional(std::string body, Vec3 location, std::s
   return p;
 }
 
-PathPointSpec PathPointSpec::moving(std::string body, Vec3 location,
+PathPointSpec PathPointSpec::moving(std::string body, const Vec3& location,
                                     const std::string coordinates[3], const Function functions[3]) {
   PathPointSpec p = fixed(std::move(body), location);
   for (int i = 0; i < 3; ++i) {
@@ -121,7 +124,7 @@ bool PathPointSpec::isMoving() const {
          !moving_coordinate[2].empty();
 }
 
-BodySpec& ModelSpec::addBody(std::string name, double mass, Vec3 com, Mat3 inertia) {
+BodySpec& ModelSpec::addBody(std::string name, double mass, const Vec3& com, const Mat3& inertia) {
   bodies.push_back({std::move(name), mass, com, inertia});
   return bodies.back();
 }
@@ -142,7 +145,7 @@ CoordinateSpec& ModelSpec::addCoordinate(std::string name, double default_value,
   return coordinates.back();
 }
 
-LandmarkSpec& ModelSpec::addLandmark(std::string name, std::string body, Vec3 location) {
+LandmarkSpec& ModelSpec::addLandmark(std::string name, std::string body, const Vec3& location) {
   landmarks.push_back({std::move(name), std::move(body), location});
   return landmarks.back();
 }

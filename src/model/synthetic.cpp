@@ -27,7 +27,8 @@ ModelSpec syntheticSpine(int levels, int muscles) {
     spec.addCoordinate(ar, 0.0, -0.2, 0.2);
     Pose above;
     above.p = Vec3(0.0, kHeight, 0.0);
-    spec.addJoint(JointSpec::rotation3(below + "_" + v, below, v, fe, lb, ar, above));
+    spec.addJoint(
+        JointSpec::rotation3(fmt::format("{}_{}", below, v), below, v, fe, lb, ar, above));
     names.push_back(v);
   }
   // Posterior fascicles from a transverse-process-like point below to a spinous-process-like
