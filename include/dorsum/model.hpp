@@ -56,9 +56,9 @@ struct Model {
   // elementary joint motions                                                       (naxis)
   std::vector<int> axis_joint;
   std::vector<std::uint8_t> axis_rotation;  // 1: rotation (rad), 0: translation (m)
-  std::vector<Vec3> axis_direction;  // unit axis in the joint's current moving frame
-  std::vector<int> axis_coord;       // driving coordinate, -1 for a constant motion
-  std::vector<int> axis_function;    // index in `functions`, -1 for the identity
+  std::vector<Vec3> axis_direction;         // unit axis in the joint's current moving frame
+  std::vector<int> axis_coord;              // driving coordinate, -1 for a constant motion
+  std::vector<int> axis_function;           // index in `functions`, -1 for the identity
 
   // coordinates                                                                    (ncoord)
   std::vector<std::string> coord_name;
