@@ -47,7 +47,7 @@ class RecruitmentNlp : public Ipopt::TNLP {
                     IndexStyleEnum& index_style) override {
     n = n_ + (min_max_ ? 1 : 0);
     m = m_ + (min_max_ ? static_cast<Index>(power_.size()) : 0);
-    nnz_jac_g = static_cast<Index>(nz_row_.size()) + (min_max_ ? 2 * power_.size() : 0);
+    nnz_jac_g = static_cast<Index>(nz_row_.size() + (min_max_ ? 2 * power_.size() : 0));
     nnz_h_lag = n_;
     index_style = C_STYLE;
     return true;
@@ -112,8 +112,8 @@ class RecruitmentNlp : public Ipopt::TNLP {
     if (values == nullptr) {
       for (std::size_t k = 0; k < nz; ++k) row[k] = nz_row_[k], col[k] = nz_col_[k];
       for (std::size_t k = 0; min_max_ && k < power_.size(); ++k) {
-        row[nz + 2 * k] = m_ + k, col[nz + 2 * k] = power_[k];
-        row[nz + 2 * k + 1] = m_ + k, col[nz + 2 * k + 1] = n_;
+        row[nz + 2 * k] = static_cast<Index>(m_ + k), col[nz + 2 * k] = power_[k];
+        row[nz + 2 * k + 1] = static_cast<Index>(m_ + k), col[nz + 2 * k + 1] = n_;
       }
       return true;
     }

@@ -400,7 +400,7 @@ TEST(Recruitment, NoAllocationPerSolve) {
 // ---- bad input ----
 
 TEST(Recruitment, RejectsBrokenPreconditions) {
-  auto expectUsageError = [](RecruitmentProblem p, const char* what) {
+  auto expectUsageError = [](const RecruitmentProblem& p, const char* what) {
     EXPECT_THROW(solve(p), UsageError) << what;
   };
   const RecruitmentProblem good = twoMuscles(50.0, 20.0, 30.0);
