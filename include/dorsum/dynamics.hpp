@@ -21,4 +21,11 @@ namespace dorsum {
 // The root's residual is then zero and the legs' joint moments follow from the ground reaction.
 void calcInverseDynamics(const Model& model, Data& data);
 
+// Sums wrenches given per body (forces and moments about the world origin) over each body's
+// subtree, the body included: what crosses the joint above it. Inverse dynamics and joint
+// loads both use it. Does not allocate.
+void sumOverSubtrees(const Model& model, const std::vector<Vec3>& body_force,
+                     const std::vector<Vec3>& body_moment, std::vector<Vec3>& subtree_force,
+                     std::vector<Vec3>& subtree_moment);
+
 }  // namespace dorsum

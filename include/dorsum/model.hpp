@@ -146,6 +146,16 @@ struct Model {
   int findLandmark(const std::string& name) const;
   int findMuscle(const std::string& name) const;
 
+  // Value, slope and curvature of function f of the table at x; f = -1 is the identity, which
+  // has no table entry (axes, coupling terms and moving points use it most of the time).
+  void evalFunction(int f, double x, double& value, double& slope, double& curvature) const {
+    if (f < 0) {
+      value = x, slope = 1.0, curvature = 0.0;
+      return;
+    }
+    functions[f].evaluate(x, value, slope, curvature);
+  }
+
   std::unordered_map<std::string, int> body_index, joint_index, coord_index, landmark_index,
       muscle_index;
 };

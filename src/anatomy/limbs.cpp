@@ -35,8 +35,32 @@ void addSegmentBody(Builder& b, const std::string& body, const std::string& segm
   b.spec.addBody(body, m, seg.number("com_from_proximal") * L * direction, I);
 }
 
+// A coordinate's range in degrees from limbs.toml [joints.<joint>].range_deg.
+std::pair<double, double> jointRange(const Builder& b, const char* joint, const char* coord) {
+  const toml::value& r = b.limbs.at("joints").at(joint).at("range_deg").raw(coord);
+  const auto num = [](const toml::value& x) {
+    return x.is_integer() ? static_cast<double>(x.as_integer()) : x.as_floating();
+  };
+  return {num(r.as_array()[0]), num(r.as_array()[1])};
+}
+
 double segmentLength(const Builder& b, const std::string& segment) {
   return b.segment(segment).number("length_per_stature") * b.subject.height_m;
+}
+
+// A one-rotation joint (elbow, wrist, knee, ankle) at the distal end of the parent segment
+// (its de Leva length below the parent's origin): coordinate `coord` of limbs.toml
+// [joints.<joint>] about `axis`.
+void addDistalHinge(Builder& b, bool left, const char* joint, const char* coord,
+                    const std::string& parent, const std::string& child, const char* parent_segment,
+                    const Vec3& axis) {
+  const auto [lo, hi] = jointRange(b, joint, coord);
+  b.coordinate(sided(coord, left), 0.0, lo, hi);
+  Pose F;
+  F.p = -segmentLength(b, parent_segment) * Vec3::UnitY();
+  b.spec.addJoint(JointSpec::custom(sided(joint, left), parent, child,
+                                    {rotation(sided(coord, left), axis, left)},
+                                    sidedPose(F, left)));
 }
 
 // Limb landmark tables are written for the reference male; those of a long bone scale with
@@ -107,14 +131,9 @@ void buildThorax(Builder& b) {
 // ---- shoulder girdle and arm ----------------------------------------------------------------
 
 void buildArm(Builder& b, bool left) {
-  const Table bodies = b.limbs.at("bodies"), joints = b.limbs.at("joints");
+  const Table bodies = b.limbs.at("bodies");
   const Table girdle = b.anthro.at("shoulder_girdle");
   const double norm = b.segmentMass("trunk") / b.segment("trunk").number("mass_fraction");
-  const auto range = [&](const char* joint, const char* coord) {
-    const toml::value& r = joints.at(joint).at("range_deg").raw(coord);
-    return std::pair<double, double>(r.as_array()[0].as_floating(), r.as_array()[1].as_floating());
-  };
-
   // Clavicle at the sternoclavicular joint, axes parallel to the sternum's in neutral:
   // protraction about Y, elevation about -X, axial rotation about its own long axis.
   const std::string clavicle = sided("clavicle", left);
@@ -125,7 +144,7 @@ void buildArm(Builder& b, bool left) {
       Mat3(Eigen::Vector3d(1.0, 1.0, 0.1).asDiagonal()) * m_clav * std::pow(ac.norm(), 2) / 12.0);
   const char* sc[3] = {"clavicle_protraction", "clavicle_elevation", "clavicle_axial_rotation"};
   for (const char* c : sc) {
-    const auto [lo, hi] = range("sternoclavicular", c);
+    const auto [lo, hi] = jointRange(b, "sternoclavicular", c);
     b.coordinate(sided(c, left), 0.0, lo, hi);
   }
   Pose F_sc;
@@ -155,7 +174,7 @@ void buildArm(Builder& b, bool left) {
   const char* ac_coords[3] = {"scapula_internal_rotation", "scapula_upward_rotation",
                               "scapula_posterior_tilt"};
   for (const char* c : ac_coords) {
-    const auto [lo, hi] = range("acromioclavicular", c);
+    const auto [lo, hi] = jointRange(b, "acromioclavicular", c);
     b.coordinate(sided(c, left), 0.0, lo, hi);
   }
   Pose F_ac, M_ac;
@@ -188,38 +207,21 @@ void buildArm(Builder& b, bool left) {
   // Forearm and hand: elbow and wrist flexion about Z.
   const std::string forearm = sided("forearm", left), hand = sided("hand", left);
   addSegmentBody(b, forearm, "forearm", -Vec3::UnitY());
-  const auto [elo, ehi] = range("elbow", "elbow_flexion");
-  b.coordinate(sided("elbow_flexion", left), 0.0, elo, ehi);
-  Pose F_el;
-  F_el.p = -segmentLength(b, "upper_arm") * Vec3::UnitY();
-  b.spec.addJoint(JointSpec::custom(sided("elbow", left), humerus, forearm,
-                                    {rotation(sided("elbow_flexion", left), Vec3::UnitZ(), left)},
-                                    sidedPose(F_el, left)));
+  addDistalHinge(b, left, "elbow", "elbow_flexion", humerus, forearm, "upper_arm", Vec3::UnitZ());
   addLimbLandmarks(b, "forearm", forearm, left, "forearm");
   addSegmentBody(b, hand, "hand", -Vec3::UnitY());
-  const auto [wlo, whi] = range("wrist", "wrist_flexion");
-  b.coordinate(sided("wrist_flexion", left), 0.0, wlo, whi);
-  Pose F_wr;
-  F_wr.p = -segmentLength(b, "forearm") * Vec3::UnitY();
-  b.spec.addJoint(JointSpec::custom(sided("wrist", left), forearm, hand,
-                                    {rotation(sided("wrist_flexion", left), Vec3::UnitZ(), left)},
-                                    sidedPose(F_wr, left)));
+  addDistalHinge(b, left, "wrist", "wrist_flexion", forearm, hand, "forearm", Vec3::UnitZ());
   addLimbLandmarks(b, "hand", hand, left, "hand");
 }
 
 // ---- legs -------------------------------------------------------------------------------------
 
 void buildLeg(Builder& b, bool left) {
-  const Table joints = b.limbs.at("joints");
-  const auto range = [&](const char* joint, const char* coord) {
-    const toml::value& r = joints.at(joint).at("range_deg").raw(coord);
-    return std::pair<double, double>(r.as_array()[0].as_floating(), r.as_array()[1].as_floating());
-  };
   const std::string femur = sided("femur", left), tibia = sided("tibia", left),
                     foot = sided("foot", left);
   addSegmentBody(b, femur, "thigh", -Vec3::UnitY());
   for (const char* c : {"hip_flexion", "hip_adduction", "hip_rotation_internal"}) {
-    const auto [lo, hi] = range("hip", c);
+    const auto [lo, hi] = jointRange(b, "hip", c);
     b.coordinate(sided(c, left), 0.0, lo, hi);
   }
   Pose F_hip;
@@ -234,13 +236,7 @@ void buildLeg(Builder& b, bool left) {
 
   // Knee flexion turns the shank backwards: a rotation about -Z.
   addSegmentBody(b, tibia, "shank", -Vec3::UnitY());
-  const auto [klo, khi] = range("knee", "knee_flexion");
-  b.coordinate(sided("knee_flexion", left), 0.0, klo, khi);
-  Pose F_knee;
-  F_knee.p = -segmentLength(b, "thigh") * Vec3::UnitY();
-  b.spec.addJoint(JointSpec::custom(sided("knee", left), femur, tibia,
-                                    {rotation(sided("knee_flexion", left), -Vec3::UnitZ(), left)},
-                                    sidedPose(F_knee, left)));
+  addDistalHinge(b, left, "knee", "knee_flexion", femur, tibia, "thigh", -Vec3::UnitZ());
   addLimbLandmarks(b, "tibia", tibia, left, "shank");
 
   // Foot: de Leva's foot runs from the heel forwards; dorsiflexion about Z.
@@ -255,14 +251,7 @@ void buildLeg(Builder& b, bool left) {
                                  m * std::pow(foot_seg.number("r_gyr_z") * L, 2))
                      .asDiagonal();
   b.spec.addBody(foot, m, left ? mirrored(com) : com, I);
-  const auto [alo, ahi] = range("ankle", "ankle_dorsiflexion");
-  b.coordinate(sided("ankle_dorsiflexion", left), 0.0, alo, ahi);
-  Pose F_ankle;
-  F_ankle.p = -segmentLength(b, "shank") * Vec3::UnitY();
-  b.spec.addJoint(
-      JointSpec::custom(sided("ankle", left), tibia, foot,
-                        {rotation(sided("ankle_dorsiflexion", left), Vec3::UnitZ(), left)},
-                        sidedPose(F_ankle, left)));
+  addDistalHinge(b, left, "ankle", "ankle_dorsiflexion", tibia, foot, "shank", Vec3::UnitZ());
   addLimbLandmarks(b, "foot", foot, left);
 }
 

@@ -11,15 +11,6 @@
 namespace dorsum {
 namespace {
 
-inline void evalFunction(const Model& m, int f, double x, double& value, double& slope,
-                         double& curvature) {
-  if (f < 0) {
-    value = x, slope = 1.0, curvature = 0.0;
-    return;
-  }
-  m.functions[f].evaluate(x, value, slope, curvature);
-}
-
 // q_dd of every coordinate: couplings add f''(q_s) q_s_dot^2 to the chain rule.
 void calcCoordinateAccelerations(const Model& m, Data& d) {
   for (int c : m.coord_order) {
@@ -32,7 +23,7 @@ void calcCoordinateAccelerations(const Model& m, Data& d) {
     for (int k = 0; k < m.coord_term_count[c]; ++k) {
       const int term = m.coord_term_start[c] + k, src = m.term_coord[term];
       double f, slope, curvature;
-      evalFunction(m, m.term_function[term], d.coord_value[src], f, slope, curvature);
+      m.evalFunction(m.term_function[term], d.coord_value[src], f, slope, curvature);
       acc += slope * d.coord_accel[src] + curvature * d.coord_speed[src] * d.coord_speed[src];
     }
     d.coord_accel[c] = acc;  // zero for a locked coordinate (no terms)
@@ -58,7 +49,7 @@ void calcBodyAccelerations(const Model& m, Data& d) {
       const int c = m.axis_coord[a];
       if (c < 0) continue;
       double value, slope, curvature;
-      evalFunction(m, m.axis_function[a], d.coord_value[c], value, slope, curvature);
+      m.evalFunction(m.axis_function[a], d.coord_value[c], value, slope, curvature);
       const double rate = slope * d.coord_speed[c];
       const double accel =
           slope * d.coord_accel[c] + curvature * d.coord_speed[c] * d.coord_speed[c];
@@ -97,14 +88,7 @@ void calcBodyWrenches(const Model& m, Data& d) {
 }
 
 void sumSubtrees(const Model& m, Data& d) {
-  for (int b = 0; b < m.nbody; ++b) {
-    d.subtree_force_W[b] = d.body_force_W[b];
-    d.subtree_moment_W[b] = d.body_moment_W[b];
-  }
-  for (int b = m.nbody - 1; b >= 1; --b) {
-    d.subtree_force_W[m.body_parent[b]] += d.subtree_force_W[b];
-    d.subtree_moment_W[m.body_parent[b]] += d.subtree_moment_W[b];
-  }
+  sumOverSubtrees(m, d.body_force_W, d.body_moment_W, d.subtree_force_W, d.subtree_moment_W);
 }
 
 // Shares of the ground reaction among the contacts (rule in dynamics.hpp); returns the
@@ -188,6 +172,19 @@ void calcPassiveForces(const Model& m, Data& d) {
 }
 
 }  // namespace
+
+void sumOverSubtrees(const Model& model, const std::vector<Vec3>& body_force,
+                     const std::vector<Vec3>& body_moment, std::vector<Vec3>& subtree_force,
+                     std::vector<Vec3>& subtree_moment) {
+  for (int b = 0; b < model.nbody; ++b) {
+    subtree_force[b] = body_force[b];
+    subtree_moment[b] = body_moment[b];
+  }
+  for (int b = model.nbody - 1; b >= 1; --b) {  // children have larger indices than parents
+    subtree_force[model.body_parent[b]] += subtree_force[b];
+    subtree_moment[model.body_parent[b]] += subtree_moment[b];
+  }
+}
 
 void calcInverseDynamics(const Model& model, Data& data) {
   requireStages(model, data, kStageKinematics, "calcInverseDynamics");

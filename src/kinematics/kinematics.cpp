@@ -9,16 +9,6 @@
 namespace dorsum {
 namespace {
 
-// Value and slope of an axis or term function at x; -1 is the identity.
-inline void evalFunction(const Model& m, int f, double x, double& value, double& slope) {
-  if (f < 0) {
-    value = x, slope = 1.0;
-    return;
-  }
-  double curvature;
-  m.functions[f].evaluate(x, value, slope, curvature);
-}
-
 // Rotation by `angle` about the unit axis `a` (Rodrigues' formula).
 inline Mat3 rotation(const Vec3& a, double angle) {
   const double c = std::cos(angle), s = std::sin(angle), t = 1.0 - c;
@@ -49,8 +39,8 @@ void calcCoordinates(const Model& m, Data& d) {
     for (int e = 0; e < count; ++e) jac[e] = 0.0;
     for (int k = 0; k < m.coord_term_count[c]; ++k) {
       const int term = m.coord_term_start[c] + k, src = m.term_coord[term];
-      double f, slope;
-      evalFunction(m, m.term_function[term], d.coord_value[src], f, slope);
+      double f, slope, curvature;
+      m.evalFunction(m.term_function[term], d.coord_value[src], f, slope, curvature);
       value += f;
       const int* map = m.term_jac_map.data() + m.term_jac_map_start[term];
       const double* src_jac = d.coord_jac.data() + m.coord_jac_start[src];
@@ -71,8 +61,9 @@ void calcBodyPoses(const Model& m, Data& d) {
     const int end = m.joint_axis_start[j] + m.joint_axis_count[j];
     for (int a = m.joint_axis_start[j]; a < end; ++a) {
       const int coord = m.axis_coord[a];
-      double value, slope;
-      evalFunction(m, m.axis_function[a], coord >= 0 ? d.coord_value[coord] : 0.0, value, slope);
+      double value, slope, curvature;
+      m.evalFunction(m.axis_function[a], coord >= 0 ? d.coord_value[coord] : 0.0, value, slope,
+                     curvature);
       if (coord < 0) slope = 0.0;
       d.axis_origin_W[a] = X.p;
       d.axis_direction_W[a] = X.R * m.axis_direction[a];

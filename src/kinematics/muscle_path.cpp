@@ -11,16 +11,6 @@
 namespace dorsum {
 namespace {
 
-inline double functionValue(const Model& m, int f, double x, double& slope) {
-  if (f < 0) {
-    slope = 1.0;
-    return x;
-  }
-  double value, curvature;
-  m.functions[f].evaluate(x, value, slope, curvature);
-  return value;
-}
-
 // Adds w . dp/dq of the point p (world) through the motions of joint j to dLdq.
 inline void addJointTerms(const Model& m, const Data& d, int j, const Vec3& w, const Vec3& p,
                           double* dLdq) {
@@ -46,8 +36,8 @@ inline void addMovingTerms(const Model& m, const Data& d, int pt, const Vec3& w,
   for (int i = 0; i < 3; ++i) {
     const int c = m.point_moving_coord[pt][i];
     if (c < 0) continue;
-    double slope;
-    functionValue(m, m.point_moving_function[pt][i], d.coord_value[c], slope);
+    double value, slope, curvature;
+    m.evalFunction(m.point_moving_function[pt][i], d.coord_value[c], value, slope, curvature);
     const double s = slope * w.dot(R.col(i));
     const int start = m.coord_jac_start[c];
     for (int e = 0; e < m.coord_jac_count[c]; ++e)
@@ -68,9 +58,10 @@ void calcPointPositions(const Model& m, Data& d, int first, int count) {
     Vec3 location = m.point_location[pt];
     for (int i = 0; i < 3; ++i) {
       const int c = m.point_moving_coord[pt][i];
-      double slope;
+      double slope, curvature;
       if (c >= 0)
-        location[i] = functionValue(m, m.point_moving_function[pt][i], d.coord_value[c], slope);
+        m.evalFunction(m.point_moving_function[pt][i], d.coord_value[c], location[i], slope,
+                       curvature);
     }
     d.point_position_W[pt] = d.body_pose[m.point_body[pt]] * location;
   }

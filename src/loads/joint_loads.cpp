@@ -4,6 +4,7 @@
 // transmits the rest.
 #include <Eigen/Geometry>
 
+#include "dorsum/dynamics.hpp"
 #include "dorsum/kinematics.hpp"
 #include "dorsum/loads.hpp"
 
@@ -58,14 +59,8 @@ void calcJointLoads(const Model& model, Data& data) {
   }
   applyMuscleForces(model, d);
   applyContactForces(model, d);
-  for (int b = 0; b < model.nbody; ++b) {
-    d.subtree_actuator_force_W[b] = d.body_actuator_force_W[b];
-    d.subtree_actuator_moment_W[b] = d.body_actuator_moment_W[b];
-  }
-  for (int b = model.nbody - 1; b >= 1; --b) {
-    d.subtree_actuator_force_W[model.body_parent[b]] += d.subtree_actuator_force_W[b];
-    d.subtree_actuator_moment_W[model.body_parent[b]] += d.subtree_actuator_moment_W[b];
-  }
+  sumOverSubtrees(model, d.body_actuator_force_W, d.body_actuator_moment_W,
+                  d.subtree_actuator_force_W, d.subtree_actuator_moment_W);
   for (int j = 0; j < model.njoint; ++j) {
     const int child = j + 1, parent = model.body_parent[child];
     // Load on the body below = what crosses into the subtree minus what the subtree needs.
