@@ -139,6 +139,9 @@ void buildArm(Builder& b, bool left) {
   const std::string clavicle = sided("clavicle", left);
   const double m_clav = girdle.at("clavicle").number("mass_fraction") * norm;
   const Vec3 ac = b.len(b.limbs.at("landmarks").at("clavicle").vec3("acromioclavicular_joint"));
+  // Inertia of a thin rod of the clavicle's length, m L^2 / 12 about its two transverse axes
+  // (an estimate: the clavicle's orientation is ignored and its long-axis moment is set to a
+  // tenth of that, small but positive).
   b.spec.addBody(
       clavicle, m_clav, 0.5 * (left ? mirrored(ac) : ac),
       Mat3(Eigen::Vector3d(1.0, 1.0, 0.1).asDiagonal()) * m_clav * std::pow(ac.norm(), 2) / 12.0);
