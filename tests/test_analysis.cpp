@@ -120,12 +120,16 @@ TEST(Analysis, FlexionRelaxationComesFromThePassiveTissues) {
   double range = 0.0;
   for (const char* l : {"L5_S1", "L4_L5", "L3_L4", "L2_L3", "L1_L2", "T12_L1"})
     range += -f.model.coord_min[f.model.findCoordinate(std::string(l) + "_extension")];
-  const auto trunkFlexionFor = [&](double fraction) {
-    return fraction * range / kLumbarShareOfTrunkFlexion * 180.0 / M_PI;
+  // The lumbar flexion asked for directly; the pelvis adds half as much again.
+  const auto lumbarTask = [&](double fraction) {
+    const double lumbar_deg = fraction * range * 180.0 / M_PI;
+    Task t = task(1.5 * lumbar_deg);
+    t.posture.lumbar_flexion_deg = lumbar_deg;
+    return t;
   };
-  f.run(task(trunkFlexionFor(0.5)));
+  f.run(lumbarTask(0.5));
   const double half = f.lumbarErectorActivation();
-  f.run(task(trunkFlexionFor(0.9)));
+  f.run(lumbarTask(0.9));
   const double deep = f.lumbarErectorActivation();
   EXPECT_LT(deep, half);
 }

@@ -7,7 +7,9 @@ namespace dorsum::cli {
 void SubjectOptions::add(CLI::App* app) {
   app->add_option("--height-m", height_m, "Subject's height, m (1.0 to 2.3; default by sex)");
   app->add_option("--mass-kg", mass_kg, "Subject's mass, kg (25 to 250; default by sex)");
-  app->add_option("--sex", sex, "male or female (default male)");
+  app->add_option("--sex", sex, "male or female (default male)")->each([this](const std::string&) {
+    sex_given = true;
+  });
 }
 
 Subject SubjectOptions::resolve() const {

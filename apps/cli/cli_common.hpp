@@ -10,12 +10,13 @@
 
 namespace dorsum::cli {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // --height-m, --mass-kg, --sex on every command that builds the model.
 struct SubjectOptions {
   std::optional<double> height_m, mass_kg;
   std::string sex = "male";
+  bool sex_given = false;  // --sex was on the command line
 
   void add(CLI::App* app);
   // The subject asked for: defaults of the documented 50th-percentile adult of that sex.

@@ -16,6 +16,7 @@
 #include "dorsum/loads.hpp"
 #include "dorsum/muscle.hpp"
 #include "dorsum/muscle_path.hpp"
+#include "dorsum/scenario.hpp"
 
 namespace dorsum::cli {
 namespace {
@@ -24,199 +25,146 @@ using Json = nlohmann::ordered_json;
 
 struct AnalyzeOptions {
   SubjectOptions subject;
-  std::string builtin, json, criterion = "sum";
-  int exponent = 2;
+  std::string file, builtin, json, csv, report, criterion;
+  int exponent = 0;
+  bool volume_weights = false, geometry = false;
 };
 
-RecruitmentSettings settingsFrom(const AnalyzeOptions& o) {
-  RecruitmentSettings s;
-  if (o.exponent != 2 && o.exponent != 3)
-    throw InputError(fmt::format("--exponent: {} is not supported; use 2 or 3", o.exponent));
-  s.exponent = o.exponent;
-  if (o.criterion == "minmax")
-    s.criterion = RecruitmentCriterion::kMinMax;
-  else if (o.criterion != "sum")
-    throw InputError(
-        fmt::format("--criterion: '{}' is not a criterion; use sum or minmax", o.criterion));
-  return s;
-}
-
-bool isSpinalJoint(const std::string& name) {
-  return name == "skull_C1" ||
-         (name.size() > 3 && (name[0] == 'L' || name[0] == 'T' || name[0] == 'C') &&
-          std::isdigit(name[1]));
-}
-
-// The anatomical sense of a moment about a coordinate ("extension", "bending to the left").
-std::string senseOf(const std::string& coord, double moment) {
-  const bool positive = moment > 0.0;
-  if (coord.find("_extension") != std::string::npos) return positive ? "extension" : "flexion";
-  if (coord.find("_lateral_bending") != std::string::npos)
-    return positive ? "lateral bending to the right" : "lateral bending to the left";
-  if (coord.find("_axial_rotation") != std::string::npos &&
-      coord.find("clavicle") == std::string::npos)
-    return positive ? "axial rotation to the left" : "axial rotation to the right";
-  return fmt::format("{} moment about {}", positive ? "positive" : "negative", coord);
-}
-
-Json analysisJson(const Model& m, const Data& d, const Task& task, const Subject& subject,
-                  const RecruitmentSettings& settings) {
-  Json out;
-  out["schema_version"] = kSchemaVersion;
-  out["task"] = {
-      {"name", task.name}, {"description", task.description}, {"hand_load_kg", task.hand_load_kg}};
-  out["subject"] = {
-      {"height_m", subject.height_m}, {"mass_kg", subject.mass_kg}, {"sex", sexName(subject.sex)}};
-  // Per muscle and side: force-weighted mean activation and total force.
-  struct Sum {
-    std::string layer, group;
-    double a_f0 = 0, f0 = 0, force = 0;
-    int n = 0;
-  };
-  std::map<std::pair<std::string, std::string>, Sum> sums;
-  Json fascicles = Json::array();
-  for (int i = 0; i < m.nmuscle; ++i) {
-    Sum& s = sums[{m.muscle_anatomical[i], m.muscle_side[i]}];
-    s.layer = m.muscle_layer[i], s.group = m.muscle_group[i];
-    s.a_f0 += d.activation[i] * m.muscle_max_force[i];
-    s.f0 += m.muscle_max_force[i];
-    s.force += d.muscle_force[i];
-    ++s.n;
-    fascicles.push_back({{"name", m.muscle_name[i]},
-                         {"muscle", m.muscle_anatomical[i]},
-                         {"side", m.muscle_side[i]},
-                         {"activation", d.activation[i]},
-                         {"force_N", d.muscle_force[i]},
-                         {"normalized_fiber_length", d.muscle_norm_fiber_length[i]}});
-  }
-  Json muscles = Json::array();
-  for (const auto& [key, s] : sums)
-    muscles.push_back({{"name", key.first},
-                       {"side", key.second},
-                       {"layer", s.layer},
-                       {"group", s.group},
-                       {"activation", s.a_f0 / s.f0},
-                       {"force_N", s.force},
-                       {"fascicles", s.n}});
-  out["muscles"] = muscles;
-  Json joints = Json::array();
-  for (int j = 0; j < m.njoint; ++j) {
-    if (!isSpinalJoint(m.joint_name[j])) continue;
-    const Vec3& F = d.joint_force_D[j];
-    const Vec3& M = d.joint_moment_D[j];
-    joints.push_back({{"name", m.joint_name[j]},
-                      {"compression_N", -F.y()},
-                      {"shear_ap_N", F.x()},
-                      {"shear_lateral_N", F.z()},
-                      {"moment_Nm", {M.x(), M.y(), M.z()}}});
-  }
-  out["joints"] = joints;
-  Json pressure;
-  for (const auto& [level, mpa] : calcLumbarDiscPressures(m, d, subject)) pressure[level] = mpa;
-  out["disc_pressure_MPa"] = pressure;
-  out["max_residual_Nm"] = d.max_residual;
-  Json reserves = Json::array(), net = Json::array();
-  for (int k = 0; k < m.ndof; ++k) {
-    const int c = m.dof_coord[k];
-    if (m.coord_balanced[c] && std::abs(d.reserve[k]) > 1e-3)
-      reserves.push_back(
-          {{"coordinate", m.coord_name[c]},
-           {"moment_Nm", d.reserve[k]},
-           {"note", fmt::format("the muscles cannot supply {:.2f} N m of {}; a reserve "
-                                "actuator supplies it",
-                                std::abs(d.reserve[k]), senseOf(m.coord_name[c], d.reserve[k]))}});
-    if (!m.coord_balanced[c] && m.coord_name[c].rfind("pelvis_", 0) != 0 && m.coord_rotational[c]) {
-      double muscles_moment = 0.0;
-      for (int i = 0; i < m.nmuscle; ++i) muscles_moment += d.moment_arm(k, i) * d.muscle_force[i];
-      net.push_back({{"coordinate", m.coord_name[c]},
-                     {"required_Nm", d.tau_inverse_dynamics[k]},
-                     {"from_modelled_muscles_Nm", muscles_moment},
-                     {"net_Nm", d.tau_inverse_dynamics[k] - muscles_moment - d.tau_passive[k]}});
-    }
-  }
-  out["reserves"] = reserves;
-  out["net_joint_moments"] = net;
-  out["recruitment"] = {
-      {"criterion", settings.criterion == RecruitmentCriterion::kMinMax ? "minmax" : "sum"},
-      {"exponent", settings.exponent},
-      {"iterations", d.recruitment_iterations},
-      {"converged", d.recruitment_converged}};
-  out["fascicles"] = fascicles;
-  return out;
-}
-
-std::string analysisText(const Json& j) {
-  std::string t = fmt::format("{}: {}\n\n", j["task"]["name"].get<std::string>(),
-                              j["task"]["description"].get<std::string>());
-  t += "Spinal loads (disc frame)          compression N   AP shear N  lateral shear N  disc "
-       "pressure MPa\n";
+// The console table: loads at the lower lumbar levels against their limits, the most active
+// muscles of each layer, NIOSH where present, and the warnings; variants side by side.
+std::string caseText(const Json& j) {
+  std::string t;
+  t += "  Spinal loads (disc frame)   compression N   AP shear N   lateral shear N   disc pressure "
+       "MPa\n";
   for (const auto& joint : j["joints"]) {
     const std::string name = joint["name"];
     if (name != "L4_L5" && name != "L5_S1" && name != "L3_L4" && name != "T12_L1") continue;
     const std::string idp = j["disc_pressure_MPa"].contains(name)
                                 ? fmt::format("{:.2f}", j["disc_pressure_MPa"][name].get<double>())
                                 : "";
-    t += fmt::format("  {:<32} {:>13.0f} {:>12.0f} {:>16.0f} {:>18}\n", name,
+    t += fmt::format("    {:<25} {:>13.0f} {:>12.0f} {:>17.0f} {:>19}\n", name,
                      joint["compression_N"].get<double>(), joint["shear_ap_N"].get<double>(),
                      joint["shear_lateral_N"].get<double>(), idp);
   }
-  t += "  limits: compression 3400 N action limit, 6400 N maximum (NIOSH, Waters et al. 1993);\n"
-       "          shear 700 N frequent, 1000 N occasional (Gallagher and Marras 2012)\n\n";
+  t += "    limits: compression 3400 N action limit, 6400 N maximum (NIOSH, Waters et al. 1993);\n"
+       "            shear 700 N frequent, 1000 N occasional (Gallagher and Marras 2012)\n";
   std::map<std::string, std::vector<std::pair<double, std::string>>> by_layer;
   for (const auto& m : j["muscles"])
-    if (m["side"] == "right")
-      by_layer[m["layer"]].push_back({m["activation"].get<double>(), m["name"]});
-  t += "Most active muscles (right side; force-weighted mean activation)\n";
+    by_layer[m["layer"]].push_back(
+        {m["activation"].get<double>(),
+         fmt::format("{} ({})", m["name"].get<std::string>(), m["side"] == "right" ? "R" : "L")});
+  t += "  Most active muscles (force-weighted mean activation of each muscle and side)\n";
   for (const char* layer : {"superficial", "intermediate", "intrinsic", "other"}) {
     auto& v = by_layer[layer];
     std::sort(v.rbegin(), v.rend());
     std::string line;
     for (size_t i = 0; i < std::min<size_t>(3, v.size()); ++i)
-      line += fmt::format("{} {:.2f}  ", v[i].second, v[i].first);
-    t += fmt::format("  {:<13} {}\n", layer, line);
+      line += fmt::format("{} {:.2f}   ", v[i].second, v[i].first);
+    t += fmt::format("    {:<13} {}\n", layer, line);
   }
-  t += fmt::format("\nLargest balance residual {:.1e} N m; recruitment {} in {} iterations\n",
+  if (j.contains("niosh") && j["niosh"].is_object() && j["niosh"].contains("origin")) {
+    const Json& o = j["niosh"]["origin"];
+    t += fmt::format("  NIOSH: RWL {:.1f} kg, lifting index {:.2f}\n", o["rwl"].get<double>(),
+                     o["li"].get<double>());
+  }
+  t += fmt::format("  Assessment: {}\n", j["assessment"]["verdict"].get<std::string>());
+  for (const auto& msg : j["assessment"]["messages"])
+    t += fmt::format("    - {}\n", msg.get<std::string>());
+  for (const auto& w : j["warnings"]) t += fmt::format("  note: {}\n", w.get<std::string>());
+  t += fmt::format("  Largest balance residual {:.1e} N m; recruitment {} in {} iterations\n",
                    j["max_residual_Nm"].get<double>(),
                    j["recruitment"]["converged"].get<bool>() ? "converged" : "DID NOT CONVERGE",
                    j["recruitment"]["iterations"].get<int>());
-  // The shortfalls worth a person's attention (0.5 N m or more); the JSON lists them all.
-  int small = 0;
-  for (const auto& r : j["reserves"]) {
-    if (std::abs(r["moment_Nm"].get<double>()) < 0.5) {
-      ++small;
-      continue;
-    }
-    t += fmt::format("warning: {}: {}\n", r["coordinate"].get<std::string>(),
-                     r["note"].get<std::string>());
-  }
-  if (small > 0)
-    t += fmt::format(
-        "warning: {} more coordinates need reserve moments below 0.5 N m (see the JSON "
-        "'reserves')\n",
-        small);
   return t;
 }
 
-void runAnalyze(const AnalyzeOptions& o) {
-  const Task* task = findBuiltinTask(o.builtin);
-  if (!task) {
-    std::vector<std::string> names;
-    for (const Task& t : builtinTasks()) names.push_back(t.name);
-    const std::string guess = closestMatch(o.builtin, names);
-    throw InputError(fmt::format("--builtin: unknown task '{}'{}; built-in tasks: {}", o.builtin,
-                                 guess.empty() ? "" : fmt::format(" (did you mean '{}'?)", guess),
-                                 fmt::join(names, ", ")));
+double jointValue(const Json& c, const std::string& joint, const char* key) {
+  for (const auto& j : c["joints"])
+    if (j["name"] == joint) return std::abs(j[key].get<double>());
+  return 0.0;
+}
+
+std::string resultText(const Json& r) {
+  std::string t = fmt::format("{}: {}\n", r["scenario"]["name"].get<std::string>(),
+                              r["scenario"]["description"].get<std::string>());
+  if (!r["scenario"]["compare_with"].get<std::string>().empty())
+    t += fmt::format("  (reproduces: {})\n", r["scenario"]["compare_with"].get<std::string>());
+  t += "\n" + caseText(r);
+  if (r["variants"].empty()) return t;
+  t += "\nVariants                          L5/S1 comp N  L4/L5 comp N  L5/S1 shear N  L4/L5 "
+       "IDP MPa  verdict\n";
+  for (const auto& v : r["variants"]) {
+    const double idp = v["disc_pressure_MPa"].contains("L4_L5")
+                           ? v["disc_pressure_MPa"]["L4_L5"].get<double>()
+                           : 0.0;
+    t += fmt::format("  {:<32} {:>12.0f} {:>13.0f} {:>14.0f} {:>14.2f}  {}\n",
+                     v["label"].get<std::string>(), jointValue(v, "L5_S1", "compression_N"),
+                     jointValue(v, "L4_L5", "compression_N"), jointValue(v, "L5_S1", "shear_ap_N"),
+                     idp, v["assessment"]["verdict"].get<std::string>());
   }
-  const RecruitmentSettings settings = settingsFrom(o);
-  const Subject subject = o.subject.resolve();
-  const Model model = compile(buildBackModel(subject));
-  Data data = makeData(model);
-  Recruiter recruiter = makeRecruiter(model, settings);
-  runTask(model, data, recruiter, *task);
-  const Json j = analysisJson(model, data, *task, subject, settings);
-  if (o.json == "-") return emitJson("-", j);
-  fmt::print("{}", analysisText(j));
-  if (!o.json.empty()) emitJson(o.json, j);
+  for (const auto& v : r["variants"])
+    for (const auto& msg : v["assessment"]["messages"])
+      t += fmt::format("  {}: {}\n", v["label"].get<std::string>(), msg.get<std::string>());
+  return t;
+}
+
+void printProgress(const std::string& line) {
+  fmt::print(stderr, "  running {}\n", line);
+}
+
+void runAnalyze(const AnalyzeOptions& o) {
+  if (o.file.empty() == o.builtin.empty())
+    throw InputError(o.file.empty()
+                         ? "analyze: give a scenario file or --builtin NAME (`dorsum scenarios` "
+                           "lists the built-in ones)"
+                         : "analyze: give either a scenario file or --builtin NAME, not both");
+  Scenario s = o.file.empty() ? loadBuiltinScenario(o.builtin) : loadScenarioFile(o.file);
+  // Command-line options override the scenario's.
+  if (o.subject.sex_given) s.subject.subject = defaultSubject(parseSex(o.subject.sex));
+  if (o.subject.height_m) s.subject.subject.height_m = *o.subject.height_m;
+  if (o.subject.mass_kg) s.subject.subject.mass_kg = *o.subject.mass_kg;
+  if (o.exponent != 0) {
+    if (o.exponent != 2 && o.exponent != 3)
+      throw InputError(fmt::format("--exponent: {} is not supported; use 2 or 3", o.exponent));
+    s.recruitment.exponent = o.exponent;
+  }
+  if (!o.criterion.empty()) {
+    if (o.criterion != "sum" && o.criterion != "minmax")
+      throw InputError(
+          fmt::format("--criterion: '{}' is not a criterion; use sum or minmax", o.criterion));
+    s.recruitment.criterion = o.criterion == "minmax" ? RecruitmentCriterion::kMinMax
+                                                      : RecruitmentCriterion::kSumOfPowers;
+  }
+  if (o.volume_weights) s.recruitment.volume_weights = true;
+  checkSubject(s.subject.subject);
+  RunOptions run;
+  run.geometry = o.geometry || !o.report.empty();
+  const bool quiet = o.json == "-";
+  const Json r = analyzeScenario(s, run, quiet ? nullptr : printProgress);
+  Json for_json = r;
+  if (!o.geometry) {  // the figure's geometry only where asked for
+    for_json.erase("geometry");
+    for (auto& v : for_json["variants"]) v.erase("geometry");
+  }
+  if (quiet) return emitJson("-", for_json);
+  fmt::print("\n{}", resultText(r));
+  if (!o.json.empty()) {
+    emitJson(o.json, for_json);
+    fmt::print("JSON written to {}\n", o.json);
+  }
+}
+
+void listScenarios(bool json) {
+  if (json) {
+    Json list = Json::array();
+    for (const BuiltinScenario& b : builtinScenarios())
+      list.push_back({{"name", b.name}, {"description", b.summary}});
+    return emitJson("-", list);
+  }
+  size_t width = 0;
+  for (const BuiltinScenario& b : builtinScenarios()) width = std::max(width, b.name.size());
+  for (const BuiltinScenario& b : builtinScenarios())
+    fmt::print("{:<{}}  {}\n", b.name, width, b.summary);
 }
 
 struct BenchOptions {
@@ -296,16 +244,29 @@ void runBench(const BenchOptions& o) {
 
 void addAnalyzeCommands(CLI::App& app) {
   auto o = std::make_shared<AnalyzeOptions>();
-  CLI::App* analyze = app.add_subcommand("analyze", "Muscle forces and spinal loads of a task");
-  std::string names;
-  for (const Task& t : builtinTasks()) names += (names.empty() ? "" : ", ") + t.name;
-  analyze->add_option("--builtin", o->builtin, "A built-in task: " + names)->required();
-  analyze->add_option("--json", o->json,
-                      "Write the result as JSON to FILE, or - for standard output");
+  CLI::App* analyze = app.add_subcommand(
+      "analyze", "Muscle forces and spinal loads of a scenario (a file or a built-in one)");
+  analyze->add_option("scenario", o->file, "A scenario file (TOML; docs/SCENARIOS.md)");
+  analyze->add_option("--builtin", o->builtin,
+                      "A built-in scenario (`dorsum scenarios` lists them)");
+  analyze->add_option(
+      "--json", o->json,
+      "Write the result as JSON to FILE, or - for standard output (docs/SCHEMA.md)");
+  analyze->add_option("--csv", o->csv, "Write CSV tables of the result into directory DIR");
+  analyze->add_option("--report", o->report, "Write a self-contained HTML report to FILE.html");
   analyze->add_option("--exponent", o->exponent, "p of the sum of activations^p: 2 (default) or 3");
   analyze->add_option("--criterion", o->criterion, "sum (default) or minmax");
+  analyze->add_flag("--volume-weights", o->volume_weights,
+                    "Weight each muscle's activation by its volume in the criterion");
+  analyze->add_flag("--geometry", o->geometry,
+                    "Include the posture's geometry (bones, muscle paths) in the JSON");
   o->subject.add(analyze);
   analyze->callback([o] { runAnalyze(*o); });
+
+  auto list_json = std::make_shared<bool>(false);
+  CLI::App* scenarios = app.add_subcommand("scenarios", "List the built-in scenarios");
+  scenarios->add_flag("--json", *list_json, "As JSON on standard output");
+  scenarios->callback([list_json] { listScenarios(*list_json); });
 
   auto b = std::make_shared<BenchOptions>();
   CLI::App* bench =

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,12 +14,24 @@
 
 namespace dorsum {
 
-// Angles in degrees with their sense in the name (DESIGN.md conventions).
+enum class BasePosture { kStanding, kSitting, kLyingSupine };
+
+// Angles in degrees with their sense in the name (DESIGN.md conventions; positive senses are
+// the ISB right-hand senses: lateral bending to the right, axial rotation to the left).
 struct Posture {
-  double trunk_flexion_deg = 0.0;     // forward; spread over the lumbar levels and the hips
-  double knee_flexion_deg = 0.0;      // squatting; the hips and ankles follow to keep the feet flat
-  double shoulder_flexion_deg = 0.0;  // arms forward, relative to the vertical (world)
+  double trunk_flexion_deg = 0.0;     // thorax forward from its standing orientation
+  double knee_flexion_deg = 0.0;      // standing: squatting, feet flat; sitting: 90 at a chair
+  double shoulder_flexion_deg = 0.0;  // arms forward, from the vertical (lying: from the trunk)
   double elbow_flexion_deg = 0.0;
+  BasePosture base = BasePosture::kStanding;
+  // The lumbar spine's part of the trunk flexion; empty: the lumbopelvic rhythm
+  // (lumbarFlexionForTrunkFlexion). The pelvis takes what the lumbar and thoracic spines do not.
+  std::optional<double> lumbar_flexion_deg;
+  double thoracic_flexion_deg = 0.0;       // spread over T1/T2 ... T12/L1's neighbours
+  double trunk_lateral_bending_deg = 0.0;  // to the right; spread over L5/S1 ... T1/T2
+  double trunk_axial_rotation_deg = 0.0;   // to the left; spread over L5/S1 ... T1/T2
+  double neck_flexion_deg = 0.0;           // spread over C7/T1 ... skull/C1
+  double shoulder_abduction_deg = 0.0;
 };
 
 struct Task {
@@ -32,15 +45,24 @@ struct Task {
 const std::vector<Task>& builtinTasks();
 const Task* findBuiltinTask(const std::string& name);
 
-// Lumbopelvic rhythm: the share of trunk flexion taken by the lumbar spine (the rest by the
-// pelvis rotating on the hips), spread over L5/S1 ... T12/L1 in proportion to each level's
-// flexion range. docs/ANALYSIS.md gives the source.
-inline constexpr double kLumbarShareOfTrunkFlexion = 0.6;
+// Lumbopelvic rhythm: the lumbar spine's part of a forward trunk flexion (both in degrees),
+// the rest taken by the pelvis rotating on the hips. L(t) = L_max (1 - exp(-t / tau)): the
+// lumbar spine leads early in the bend and the hips late. Two published facts fix it: the
+// lumbar-to-hip ratio of about 2:1 early in flexion (initial slope 2/3; as summarised in BMC
+// Musculoskelet Disord 18:1515, 2017) and 41.6 deg of lumbar flexion at 111 deg of forward bending
+// (Esola et al. 1996, Spine 21:71), giving tau = 86.15 deg and L_max = 57.44 deg. Extension
+// (t < 0) keeps the initial share. docs/SCENARIOS.md shows the curve.
+inline constexpr double kRhythmInitialLumbarShare = 2.0 / 3.0;
+inline constexpr double kRhythmTauDeg = 86.15;
+double lumbarFlexionForTrunkFlexion(double trunk_flexion_deg);
 
 // Writes the posture into data.q (every other coordinate at its default) and places the
-// pelvis so that the feet stay flat on the ground. Throws InputError for an angle outside the
-// coordinates' ranges, naming it.
-void applyPosture(const Model& model, Data& data, const Posture& posture);
+// body: standing and sitting with the feet flat on the ground, lying on a bed. Each spinal
+// motion is spread over its levels in proportion to their ranges in that direction. Lumbar
+// flexion beyond the lumbar range is taken by the pelvis (a note says so when `notes` is
+// given); any other angle outside a coordinate's range throws InputError naming it.
+void applyPosture(const Model& model, Data& data, const Posture& posture,
+                  std::vector<std::string>* notes = nullptr);
 
 // The held load as external forces at the hands' grip centres (half in each hand).
 void applyHandLoad(const Model& model, Data& data, double mass_kg);
