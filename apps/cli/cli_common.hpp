@@ -30,5 +30,6 @@ void emitJson(const std::string& path, const nlohmann::ordered_json& j);
 void addAnatomyCommands(CLI::App& app);
 // Registers `dorsum analyze` and `dorsum bench`.
 void addAnalyzeCommands(CLI::App& app);
+void addNioshCommands(CLI::App& app);
 
 }  // namespace dorsum::cli

@@ -78,6 +78,7 @@ int run(int argc, char** argv) {
   demo->callback([&demo_subject] { runDemo(demo_subject); });
   cli::addAnatomyCommands(app);
   cli::addAnalyzeCommands(app);
+  cli::addNioshCommands(app);
 
   try {
     app.parse(argc, argv);
