@@ -68,7 +68,7 @@ struct ScenarioLoad {
 
 struct NioshInput {
   bool enabled = false;
-  double frequency_per_min = 0.2, duration_h = 1.0, vertical_travel_cm = 25.0;
+  double frequency_per_min = 0.2, duration_h = 1.0, recovery_h = 0.0, vertical_travel_cm = 25.0;
   std::string coupling = "good";
 };
 

@@ -178,6 +178,7 @@ Scenario fromDocument(const Json& doc, const std::string& source, const std::str
     s.niosh.enabled = true;
     s.niosh.frequency_per_min = number(n, "frequency_per_min", 0.2);
     s.niosh.duration_h = number(n, "duration_h", 1.0);
+    s.niosh.recovery_h = number(n, "recovery_h", 0.0);
     s.niosh.vertical_travel_cm = number(n, "vertical_travel_cm", 25.0);
     s.niosh.coupling = text(n, "coupling", "good");
     if (!s.posture.hand_target && s.load.mass_kg <= 0.0)

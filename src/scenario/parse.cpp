@@ -114,6 +114,7 @@ const std::vector<std::pair<std::string, std::vector<Key>>>& schema() {
       {"niosh",
        {{"frequency_per_min", Type::kNumber, 0.0, 20.0},
         {"duration_h", Type::kNumber, 0.0, 8.0},
+        {"recovery_h", Type::kNumber, 0.0, 24.0},
         {"vertical_travel_cm", Type::kNumber, 0.0, 300.0},
         {"coupling", Type::kString, 0, 0, {"good", "fair", "poor"}}}},
       {"recruitment",

@@ -14,6 +14,7 @@
 #include "dorsum/loads.hpp"
 #include "dorsum/muscle.hpp"
 #include "dorsum/muscle_path.hpp"
+#include "dorsum/niosh.hpp"
 #include "dorsum/scenario.hpp"
 #include "scenario_internal.hpp"
 
@@ -279,7 +280,7 @@ bool inSubtree(const Model& m, int body, int root) {
   return false;
 }
 
-void addLoad(const Model& m, Data& d, int body, const Vec3& point_W, const Vec3& force_W) {
+void addLoad(Data& d, int body, const Vec3& point_W, const Vec3& force_W) {
   const Pose& X = d.body_pose[body];
   d.external_loads.push_back({body, X.R.transpose() * (point_W - X.p), force_W, Vec3::Zero()});
 }
@@ -299,7 +300,7 @@ std::vector<std::tuple<std::string, Vec3, Vec3>> addSupports(const Model& m, Dat
     for (int b = 0; b < m.nbody; ++b) {
       if (m.body_mass[b] <= 0.0) continue;
       const Vec3 c = d.body_pose[b] * m.body_com[b];
-      addLoad(m, d, b, c, -m.body_mass[b] * g);
+      addLoad(d, b, c, -m.body_mass[b] * g);
       total += -m.body_mass[b] * g;
     }
     out.push_back({"bed", Vec3(d.body_pose[m.findBody("pelvis")].p), total});
@@ -342,7 +343,7 @@ std::vector<std::tuple<std::string, Vec3, Vec3>> addSupports(const Model& m, Dat
     const double f = lever < 0.0 ? std::max(0.0, m_ext / -lever) : 0.0;
     backrest = f * n;
     if (f > 0.0) {
-      addLoad(m, d, m.findBody("T8"), backrest_point, backrest);
+      addLoad(d, m.findBody("T8"), backrest_point, backrest);
       weight += backrest;  // (an applied force; "weight" is the sum of applied forces)
       moment += backrest_point.cross(backrest);
       out.push_back({"backrest", backrest_point, backrest});
@@ -377,10 +378,10 @@ std::vector<std::tuple<std::string, Vec3, Vec3>> addSupports(const Model& m, Dat
   const int pelvis = m.findBody("pelvis");
   // Ischial tuberosities: below the hip joint centres (their seat contact, an estimate).
   const Vec3 down = d.body_pose[pelvis].R * Vec3(-0.02, -0.07, 0.0);
-  addLoad(m, d, pelvis, it_r + down, 0.5 * (1.0 - alpha) * up);
-  addLoad(m, d, pelvis, it_l + down, 0.5 * (1.0 - alpha) * up);
-  addLoad(m, d, m.findBody("femur_r"), th_r, 0.5 * alpha * up);
-  addLoad(m, d, m.findBody("femur_l"), th_l, 0.5 * alpha * up);
+  addLoad(d, pelvis, it_r + down, 0.5 * (1.0 - alpha) * up);
+  addLoad(d, pelvis, it_l + down, 0.5 * (1.0 - alpha) * up);
+  addLoad(d, m.findBody("femur_r"), th_r, 0.5 * alpha * up);
+  addLoad(d, m.findBody("femur_l"), th_l, 0.5 * alpha * up);
   out.push_back({"seat", Vec3(x_seat, 0.5 * (it_r.y() + th_r.y()), 0.0), up});
   return out;
 }
@@ -463,6 +464,26 @@ Json runScenario(const Scenario& s, const RunOptions& options) {
       -d.q[m.coord_dof[m.findCoordinate("pelvis_tilt")]] / kDeg;
   out["load"] = {
       {"mass_kg", s.load.mass_kg}, {"hands", s.load.hands}, {"force_N", vec(s.load.force_N)}};
+  // The NIOSH equation with the geometry of the posture: H from the ankles' midpoint to the
+  // hands' midpoint on the floor, V the hands' height, A their angle from the sagittal plane.
+  if (s.niosh.enabled) {
+    const Vec3 rel = grip - ankles;
+    niosh::Lift lift;
+    lift.load = s.load.mass_kg;
+    lift.h = 100.0 * std::hypot(rel.x(), rel.z());
+    lift.v = 100.0 * grip.y();
+    lift.d = s.niosh.vertical_travel_cm;
+    lift.a = std::abs(std::atan2(rel.z(), rel.x())) / kDeg;
+    lift.coupling = s.niosh.coupling == "poor"   ? niosh::Coupling::kPoor
+                    : s.niosh.coupling == "fair" ? niosh::Coupling::kFair
+                                                 : niosh::Coupling::kGood;
+    lift.frequency_per_min = s.niosh.frequency_per_min;
+    lift.duration_h = s.niosh.duration_h;
+    lift.recovery_h = s.niosh.recovery_h;
+    Json n = niosh::toJson(niosh::evaluate(lift), niosh::Units::kMetric);
+    n["geometry_cm"] = {{"h", lift.h}, {"v", lift.v}, {"d", lift.d}, {"a_deg", lift.a}};
+    out["niosh"] = n;
+  }
   Json sup = Json::array();
   for (const auto& [name, point, force] : supports)
     sup.push_back({{"name", name}, {"point", vec(point)}, {"force_N", vec(force)}});
@@ -653,6 +674,25 @@ Json runScenario(const Scenario& s, const RunOptions& options) {
     messages.push_back(
         fmt::format("the muscles fall {:.1f} N m short of {} at {}", std::abs(worst_reserve),
                     senseOf(worst_reserve_coord, worst_reserve), worst_reserve_coord));
+  }
+  if (out.contains("niosh") && out["niosh"]["origin"]["li"].is_number()) {
+    const double li = out["niosh"]["origin"]["li"].get<double>();
+    if (li > 3.0) {
+      level = 2;
+      messages.push_back(
+          fmt::format("NIOSH lifting index {:.2f} is above 3: a high risk for "
+                      "nearly all workers (Waters et al. 1994)",
+                      li));
+    } else if (li > 1.0) {
+      level = std::max(level, 1);
+      messages.push_back(
+          fmt::format("NIOSH lifting index {:.2f} is above 1: an increased risk "
+                      "for some workers (Waters et al. 1994)",
+                      li));
+    }
+  } else if (out.contains("niosh")) {
+    level = 2;
+    messages.push_back("NIOSH: the lift lies beyond the equation's limits (RWL 0)");
   }
   if (!stretched.empty()) {
     level = std::max(level, 1);
