@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -43,9 +44,9 @@ std::vector<std::string> svgsOfClass(const std::string& html, const std::string&
     std::smatch m;
     const std::string tag = html.substr(at, tag_end - at + 1);
     if (!std::regex_search(tag, m, open)) continue;
-    std::string classes = " " + m[1].str() + " ";
-    if (classes.find(" " + css_class + " ") != std::string::npos)
-      out.push_back(html.substr(at, end - at));
+    std::istringstream classes(m[1].str());
+    for (std::string c; classes >> c;)
+      if (c == css_class) out.push_back(html.substr(at, end - at));
   }
   return out;
 }

@@ -172,8 +172,8 @@ std::string drawView(const Json& geometry, const View& v, const Bounds& b,
       std::string points;
       for (const Json& q : (*item.j)["points"])
         if (auto p = toPoint(q))
-          points += fmt::format("{}{},{}", points.empty() ? "" : " ", svgNumber(v.px(*p)),
-                                svgNumber(v.py(*p)));
+          // A tenth of a pixel is finer than any screen: one decimal keeps 750 paths small.
+          points += fmt::format("{}{:.1f},{:.1f}", points.empty() ? "" : " ", v.px(*p), v.py(*p));
       const double a = item.activation;
       const bool faint = std::isnan(a) || a < kFaintBelow;
       const std::string name = findString(*item.j, "name");
@@ -183,7 +183,7 @@ std::string drawView(const Json& geometry, const View& v, const Bounds& b,
           "stroke-width=\"{}\" stroke-opacity=\"{}\"><title>{}{}: activation "
           "{}</title></polyline>\n",
           escapeHtml(name), points, activationColor(a),
-          svgNumber(faint ? 0.6 : 0.8 + 2.2 * std::clamp(a, 0.0, 1.0)), faint ? "0.35" : "0.9",
+          svgNumber(faint ? 0.5 : 0.7 + 1.3 * std::clamp(a, 0.0, 1.0)), faint ? "0.35" : "0.9",
           escapeHtml(name), side.empty() ? "" : " (" + escapeHtml(side) + ")",
           std::isnan(a) ? "unknown" : fmt::format("{:.2f}", a));
     }
@@ -365,8 +365,10 @@ std::string bodyFigures(const std::vector<Case>& cases) {
                               "The body in its posture, from the side and from behind, every "
                               "muscle fascicle coloured by its activation");
     svg += text(kMargin, 14, "From the side (facing right)", "view-title");
-    svg +=
-        text(3 * kMargin + side_w + kGap, 14, "From behind (the right on the right)", "view-title");
+    svg += text(3 * kMargin + side_w + kGap, 14, "From behind", "view-title");
+    // Seen from behind, the subject's left is on the picture's left.
+    svg += text(3 * kMargin + side_w + kGap, height - 8, "left", "side-label");
+    svg += text(3 * kMargin + side_w + kGap + back_w, height - 8, "right", "side-label", "end");
     svg += "<g class=\"view sagittal\">\n" + drawView(*g, side, b, activation_by_name) + "</g>\n";
     svg += "<g class=\"view posterior\">\n" + drawView(*g, back, b, activation_by_name) + "</g>\n";
     panels.push_back({c.display, svg + "</svg>\n"});

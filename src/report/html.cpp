@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "dorsum/report.hpp"
 #include "report/report_internal.hpp"
@@ -53,6 +54,12 @@ details{margin:8px 0}summary{cursor:pointer}
 std::string capitalise(std::string s) {
   if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
   return s;
+}
+
+// One decimal, without the "-0.0" of a tiny negative number.
+std::string fixed1(double v) {
+  const std::string s = fmt::format("{:.1f}", v);
+  return s == "-0.0" ? "0.0" : s;
 }
 
 std::string verdictBadge(const Json& case_result) {
@@ -148,24 +155,32 @@ std::string numberCell(std::optional<double> v, double action, double maximum) {
   return fmt::format("<td class=\"num{}\">{}</td>", cls, formatThousands(*v));
 }
 
+// The `count` most active muscles, both sides of a muscle in one entry when they agree.
 std::string mostActive(const Json& c, size_t count) {
   struct Entry {
-    double a;
-    std::string name;
+    double a = -1.0;
+    std::string sides;
   };
-  std::vector<Entry> entries;
+  std::map<std::string, Entry> by_name;
   if (const Json* muscles = findArray(c, "muscles"))
     for (const Json& m : *muscles)
       if (auto a = findNumber(m, "activation")) {
+        Entry& e = by_name[findString(m, "name")];
         const std::string side = findString(m, "side");
-        entries.push_back({*a, humanName(findString(m, "name")) +
-                                   (side.empty() ? "" : fmt::format(" ({})", side))});
+        if (std::abs(*a - e.a) < 0.005 && !side.empty())
+          e.sides = "both sides";
+        else if (*a > e.a)
+          e.a = *a, e.sides = side;
       }
+  std::vector<std::pair<std::string, Entry>> entries(by_name.begin(), by_name.end());
   std::stable_sort(entries.begin(), entries.end(),
-                   [](const Entry& x, const Entry& y) { return x.a > y.a; });
+                   [](const auto& x, const auto& y) { return x.second.a > y.second.a; });
   std::vector<std::string> out;
-  for (size_t i = 0; i < std::min(count, entries.size()); ++i)
-    out.push_back(fmt::format("{} {:.2f}", escapeHtml(entries[i].name), entries[i].a));
+  for (size_t i = 0; i < std::min(count, entries.size()); ++i) {
+    const auto& [name, e] = entries[i];
+    out.push_back(fmt::format("{}{} {:.2f}", escapeHtml(humanName(name)),
+                              e.sides.empty() ? "" : " (" + escapeHtml(e.sides) + ")", e.a));
+  }
   return fmt::format("{}", fmt::join(out, "<br>"));
 }
 
@@ -357,7 +372,7 @@ std::string levelTables(const std::vector<Case>& cases) {
       std::string moment;
       if (j.is_object() && j.contains("moment_Nm"))
         if (auto m = toPoint(j["moment_Nm"]))
-          moment = fmt::format("{:.1f}, {:.1f}, {:.1f}", (*m)[0], (*m)[1], (*m)[2]);
+          moment = fmt::format("{}, {}, {}", fixed1((*m)[0]), fixed1((*m)[1]), fixed1((*m)[2]));
       const auto idp = pressure ? findNumber(*pressure, name.c_str()) : std::nullopt;
       out += fmt::format(
           "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
