@@ -118,3 +118,90 @@ TEST(Cli, AFailedRunLeavesTheOutputFileAlone) {
   EXPECT_NE(run("anatomy list --json /nonexistent_dir/x.json").status, 0);
   std::filesystem::remove_all(file.parent_path());
 }
+
+// ---- the main job: scenarios ------------------------------------------------------------------
+
+TEST(Cli, ScenariosListsTheBuiltinOnes) {
+  const CliRun r = run("scenarios --json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  const auto list = nlohmann::json::parse(r.out);
+  ASSERT_GE(list.size(), 18u);
+  for (const auto& s : list) EXPECT_FALSE(s["description"].get<std::string>().empty());
+}
+
+TEST(Cli, AnalyzesAScenarioFileIntoJsonCsvAndAReport) {
+  const auto dir = tempDir();
+  {
+    std::ofstream f(dir / "lift.toml");
+    f << "[scenario]\ndescription = \"a test lift\"\n[posture]\ntechnique = \"stoop\"\n"
+         "hand_forward_m = 0.35\nhand_height_m = 0.5\n[load]\nmass_kg = 10\n"
+         "[niosh]\nfrequency_per_min = 1\nduration_h = 1\nrecovery_h = 1\n"
+         "[variants]\ntechnique = [\"stoop\", \"squat\"]\n";
+  }
+  const CliRun r =
+      run((dir / "lift.toml").string() + " --json " + (dir / "r.json").string() + " --csv " +
+          (dir / "csv").string() + " --report " + (dir / "r.html").string());
+  // (`analyze` is the subcommand; the file follows it)
+  EXPECT_NE(r.status, 0);  // without the subcommand the file is not a command
+  const CliRun a =
+      run("analyze " + (dir / "lift.toml").string() + " --json " + (dir / "r.json").string() +
+          " --csv " + (dir / "csv").string() + " --report " + (dir / "r.html").string());
+  ASSERT_EQ(a.status, 0) << a.out;
+  const auto j = nlohmann::json::parse(read(dir / "r.json"));
+  EXPECT_EQ(j["schema_version"], 2);
+  ASSERT_EQ(j["variants"].size(), 2u);
+  EXPECT_EQ(j["variants"][1]["label"], "technique=squat");
+  for (const char* key : {"muscles", "joints", "disc_pressure_MPa", "max_residual_Nm", "assessment",
+                          "niosh", "reserves"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  for (const auto& m : j["muscles"])
+    for (const char* key :
+         {"name", "side", "layer", "group", "activation", "force_N", "normalized_fiber_length"})
+      EXPECT_TRUE(m.contains(key)) << key;
+  EXPECT_TRUE(std::filesystem::exists(dir / "csv" / "muscles.csv"));
+  const std::string html = read(dir / "r.html");
+  EXPECT_NE(html.find("technique=squat"), std::string::npos);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, BadScenarioFilesFailWithTheirPathAndLeaveOutputsAlone) {
+  const auto dir = tempDir();
+  const auto out = dir / "keep.json";
+  {
+    std::ofstream f(out);
+    f << "{\"good\": true}\n";
+  }
+  const std::pair<const char*, const char*> cases[] = {
+      {"[posture]\ntrunk_flexon_deg = 20\n", "posture.trunk_flexon_deg"},
+      {"[posture]\ntrunk_flexion_deg = \"deep\"\n", "expected a number"},
+      {"[posture]\ntrunk_flexion_deg = 20\n[load\n", "not valid TOML"},
+      {"[load]\nmass_kg = 1000\n", "load.mass_kg"},
+      {"[posture]\ntechnique = \"stoop\"\nhand_forward_m = 1.4\nhand_height_m = 0\n",
+       "cannot reach"},
+      {"[conditions.x]\nkind = \"weakness\"\nmuscles = \"multifidis\"\nstrength = 0.5\n",
+       "did you mean 'multifidus'"},
+      {"[variants]\nbogus = [1, 2]\n", "variants.bogus"},
+  };
+  for (const auto& [text, expected] : cases) {
+    {
+      std::ofstream f(dir / "bad.toml");
+      f << text;
+    }
+    const CliRun r = run("analyze " + (dir / "bad.toml").string() + " --json " + out.string());
+    EXPECT_NE(r.status, 0) << text;
+    EXPECT_NE(r.out.find(expected), std::string::npos) << text << "\n" << r.out;
+    EXPECT_EQ(r.out.find("internal error"), std::string::npos) << r.out;
+    EXPECT_EQ(read(out), "{\"good\": true}\n");
+  }
+  for (const char* args :
+       {"analyze", "analyze /nonexistent/x.toml", "analyze --builtin standng",
+        "analyze --builtin standing --exponent 4", "analyze --builtin standing --criterion best"}) {
+    const CliRun r = run(args);
+    EXPECT_NE(r.status, 0) << args;
+    EXPECT_EQ(r.out.find("internal error"), std::string::npos) << args << r.out;
+  }
+  EXPECT_NE(run("analyze --builtin standng").out.find("did you mean 'standing'"),
+            std::string::npos);
+  std::filesystem::remove_all(dir);
+}

@@ -16,6 +16,8 @@
 #include "dorsum/loads.hpp"
 #include "dorsum/muscle.hpp"
 #include "dorsum/muscle_path.hpp"
+#include "dorsum/output.hpp"
+#include "dorsum/report.hpp"
 #include "dorsum/scenario.hpp"
 
 namespace dorsum::cli {
@@ -146,11 +148,24 @@ void runAnalyze(const AnalyzeOptions& o) {
     for_json.erase("geometry");
     for (auto& v : for_json["variants"]) v.erase("geometry");
   }
-  if (quiet) return emitJson("-", for_json);
-  fmt::print("\n{}", resultText(r));
-  if (!o.json.empty()) {
-    emitJson(o.json, for_json);
-    fmt::print("JSON written to {}\n", o.json);
+  // Every output is rendered before any is written: a failure leaves the old files alone.
+  const std::string html = o.report.empty() ? "" : renderHtmlReport(r);
+  if (quiet) {
+    emitJson("-", for_json);
+  } else {
+    fmt::print("\n{}", resultText(r));
+    if (!o.json.empty()) {
+      emitJson(o.json, for_json);
+      fmt::print("JSON written to {}\n", o.json);
+    }
+  }
+  if (!o.report.empty()) {
+    writeOutput(o.report, html);
+    if (!quiet) fmt::print("Report written to {}\n", o.report);
+  }
+  if (!o.csv.empty()) {
+    const std::vector<std::string> files = writeCsv(r, o.csv);
+    if (!quiet) fmt::print("CSV tables written to {} ({} files)\n", o.csv, files.size());
   }
 }
 
