@@ -253,3 +253,33 @@ TEST(Scenario, AStiffLumbarSpineHandsTheBendToTheHips) {
 }
 
 }  // namespace dorsum
+
+namespace dorsum {
+
+TEST(Scenario, ARepeatedTaskFatiguesTheMusclesAndShiftsTheWork) {
+  const Json r = analyzeScenario(loadBuiltinScenario("condition_fatigue"));
+  ASSERT_TRUE(r.contains("fatigue"));
+  const Json& f = r["fatigue"];
+  const Json& timeline = f["timeline"];
+  ASSERT_GE(timeline.size(), 10u);
+  EXPECT_DOUBLE_EQ(timeline[0]["min_capacity"].get<double>(), 1.0);  // fresh at the start
+  for (size_t k = 1; k < timeline.size(); ++k) {
+    // Holding the task without rest long enough to recover, no capacity comes back.
+    EXPECT_LE(timeline[k]["min_capacity"].get<double>(),
+              timeline[k - 1]["min_capacity"].get<double>() + 1e-12);
+    EXPECT_GT(timeline[k]["time_min"].get<double>(), timeline[k - 1]["time_min"].get<double>());
+  }
+  EXPECT_NEAR(timeline.back()["time_min"].get<double>(), f["duration_min"].get<double>(), 1e-9);
+  // The most fatigued muscles end up doing less of the work.
+  ASSERT_FALSE(f["work_shift"].empty());
+  const Json& first = f["work_shift"][0];
+  EXPECT_LT(first["active_force_end_N"].get<double>(), first["active_force_start_N"].get<double>());
+  // The fresh result is unchanged by the fatigue simulation that follows it.
+  Scenario fresh = loadBuiltinScenario("condition_fatigue");
+  fresh.fatigue.enabled = false;
+  const Json without = runScenario(fresh);
+  EXPECT_NEAR(r["joints"][1]["compression_N"].get<double>(),
+              without["joints"][1]["compression_N"].get<double>(), 1e-6);
+}
+
+}  // namespace dorsum

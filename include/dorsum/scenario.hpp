@@ -72,6 +72,15 @@ struct NioshInput {
   std::string coupling = "good";
 };
 
+// A repeated task held until fatigue (docs/SCENARIOS.md, [fatigue]).
+struct FatigueInput {
+  bool enabled = false;
+  double duty_cycle = 1.0;       // share of each cycle spent holding the task
+  double cycle_s = 10.0;         // one cycle, s
+  double duration_min = 60.0;    // how long the task is repeated
+  std::string region = "trunk";  // the muscles' fatigue and recovery rates (docs/FATIGUE.md)
+};
+
 struct Scenario {
   std::string name, description, source;  // source: "builtin" or the file path
   std::string compare_with;               // the study a built-in scenario reproduces
@@ -80,6 +89,7 @@ struct Scenario {
   ScenarioLoad load;
   std::vector<Condition> conditions;
   NioshInput niosh;
+  FatigueInput fatigue;
   RecruitmentSettings recruitment;
   // [variants]: key path -> the values to try (as TOML text of each value, for labels)
   std::vector<std::pair<std::string, std::vector<nlohmann::ordered_json>>> variants;

@@ -188,6 +188,15 @@ Scenario fromDocument(const Json& doc, const std::string& source, const std::str
                       source));
   }
 
+  if (doc.contains("fatigue")) {
+    const Json& f = doc["fatigue"];
+    s.fatigue.enabled = true;
+    s.fatigue.duty_cycle = number(f, "duty_cycle", 1.0);
+    s.fatigue.cycle_s = number(f, "cycle_s", 10.0);
+    s.fatigue.duration_min = number(f, "duration_min", 60.0);
+    s.fatigue.region = text(f, "region", "trunk");
+  }
+
   const Json& rec = doc.contains("recruitment") ? doc["recruitment"] : empty;
   const double exponent = number(rec, "exponent", 2.0);
   if (exponent != 2.0 && exponent != 3.0)

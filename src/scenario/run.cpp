@@ -2,6 +2,7 @@
 // reaching a hand target), loads and supports, the whole pipeline, and the result.
 #include <fmt/format.h>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "dorsum/catalog.hpp"
 #include "dorsum/dynamics.hpp"
 #include "dorsum/error.hpp"
+#include "dorsum/fatigue.hpp"
 #include "dorsum/kinematics.hpp"
 #include "dorsum/loads.hpp"
 #include "dorsum/muscle.hpp"
@@ -409,6 +411,82 @@ Json vec(const Vec3& v) {
   return Json::array({v.x(), v.y(), v.z()});
 }
 
+// The repeated task held over time: every step, recruitment runs again with each muscle's
+// strength reduced to its residual capacity (three-compartment model, docs/FATIGUE.md), the
+// muscles' targets (activation x capacity, a fraction of the fresh maximum) drive the fatigue
+// model through whole cycles of the task, and the work shifts to the muscles that still can.
+// Endurance: the first time the muscles fall short of the task by more than 5 N m (the
+// assessment's "cannot hold" threshold).
+Json simulateFatigue(const Model& m, Data& d, Recruiter& recruiter, const Scenario& s) {
+  const FatigueInput& in = s.fatigue;
+  const FatigueParameters params = fatigueParametersFor(in.region);
+  const std::vector<double> strength0 = recruiter.settings.strength;
+  FatigueState state = makeFatigueState(m.nmuscle);
+  Eigen::VectorXd capacity(m.nmuscle), target(m.nmuscle);
+  const double total_s = 60.0 * in.duration_min;
+  const int total_cycles = std::max(1, static_cast<int>(std::lround(total_s / in.cycle_s)));
+  const int steps = std::min(total_cycles, 60);
+  Json timeline = Json::array();
+  std::optional<double> endurance_s;
+  std::vector<double> force_start(m.nmuscle), force_end(m.nmuscle);
+  int done = 0;
+  for (int step = 0; step <= steps; ++step) {
+    calcResidualCapacity(state, capacity);
+    for (int i = 0; i < m.nmuscle; ++i) recruiter.settings.strength[i] = strength0[i] * capacity[i];
+    solveRecruitment(m, d, recruiter);
+    calcJointLoads(m, d);
+    double reserve = 0.0;
+    for (int k = 0; k < m.ndof; ++k) reserve = std::max(reserve, std::abs(d.reserve[k]));
+    const double t = done * in.cycle_s;
+    if (!endurance_s && reserve > 5.0) endurance_s = t;
+    timeline.push_back({{"time_min", t / 60.0},
+                        {"L4_L5_compression_N", -d.joint_force_D[m.findJoint("L4_L5")].y()},
+                        {"max_reserve_Nm", reserve},
+                        {"min_capacity", capacity.minCoeff()},
+                        {"max_activation", d.activation.maxCoeff()}});
+    for (int i = 0; i < m.nmuscle; ++i) {
+      (step == 0 ? force_start : force_end)[i] = d.muscle_force[i] - d.muscle_passive_force[i];
+      target[i] = d.activation[i] * capacity[i];
+    }
+    if (step == steps) break;
+    const int cycles = (total_cycles - done) / (steps - step);
+    stepIntermittent(params, target, in.duty_cycle, in.cycle_s, cycles, state);
+    done += cycles;
+  }
+  recruiter.settings.strength = strength0;
+  solveRecruitment(m, d, recruiter);  // back to the fresh state for the rest of the result
+  calcJointLoads(m, d);
+  // How the work shifted: active force per muscle and side, start versus end.
+  std::map<std::pair<std::string, std::string>, std::array<double, 3>> shift;
+  for (int i = 0; i < m.nmuscle; ++i) {
+    auto& v = shift[{m.muscle_anatomical[i], m.muscle_side[i]}];
+    v[0] += force_start[i], v[1] += force_end[i],
+        v[2] = std::min(v[2] == 0 ? 1.0 : v[2], capacity[i]);
+  }
+  std::vector<std::pair<double, Json>> rows;
+  for (const auto& [key, v] : shift)
+    if (std::abs(v[1] - v[0]) > 1.0)
+      rows.push_back({std::abs(v[1] - v[0]), Json{{"muscle", key.first},
+                                                  {"side", key.second},
+                                                  {"active_force_start_N", v[0]},
+                                                  {"active_force_end_N", v[1]},
+                                                  {"lowest_capacity", v[2]}}});
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  Json shifts = Json::array();
+  for (size_t k = 0; k < std::min<size_t>(rows.size(), 12); ++k) shifts.push_back(rows[k].second);
+  Json out = {{"region", in.region},
+              {"F_per_s", params.F},
+              {"R_per_s", params.R},
+              {"duty_cycle", in.duty_cycle},
+              {"cycle_s", in.cycle_s},
+              {"duration_min", in.duration_min},
+              {"endurance_time_min", endurance_s ? Json(*endurance_s / 60.0) : Json(nullptr)},
+              {"timeline", timeline},
+              {"work_shift", shifts}};
+  return out;
+}
+
 }  // namespace
 
 // The limits the assessment uses, with their sources (docs/SCENARIOS.md).
@@ -693,6 +771,17 @@ Json runScenario(const Scenario& s, const RunOptions& options) {
   } else if (out.contains("niosh")) {
     level = 2;
     messages.push_back("NIOSH: the lift lies beyond the equation's limits (RWL 0)");
+  }
+  if (s.fatigue.enabled) {
+    out["fatigue"] = simulateFatigue(m, d, recruiter, s);
+    const Json& e = out["fatigue"]["endurance_time_min"];
+    if (e.is_number()) {
+      level = std::max(level, 1);
+      messages.push_back(
+          fmt::format("fatigue: the muscles can no longer hold the repeated task "
+                      "after {:.1f} min (of {:.0f})",
+                      e.get<double>(), s.fatigue.duration_min));
+    }
   }
   if (!stretched.empty()) {
     level = std::max(level, 1);
