@@ -91,6 +91,7 @@ struct Scenario {
   NioshInput niosh;
   FatigueInput fatigue;
   RecruitmentSettings recruitment;
+  bool intra_abdominal_pressure = true;  // [recruitment] intra_abdominal_pressure
   // [variants]: key path -> the values to try (as TOML text of each value, for labels)
   std::vector<std::pair<std::string, std::vector<nlohmann::ordered_json>>> variants;
   nlohmann::ordered_json document;  // the whole file as JSON, for variants and the result
