@@ -124,8 +124,13 @@ void solveRecruitment(const Model& model, Data& data, Recruiter& r) {
   const int m = static_cast<int>(r.balanced_dofs.size());
   RecruitmentProblem& P = r.problem;
   const bool weak = !r.settings.strength.empty();
-  // Moment arms are zero outside each muscle's degree-of-freedom range (Model::muscle_dof_begin),
-  // and A's entries there stay zero from makeRecruiter: only the range is written.
+  // The columns of A, all assembled here. Moment arms are zero outside each muscle's
+  // degree-of-freedom range (Model::muscle_dof_begin), and A's entries there stay zero from
+  // makeRecruiter: only the range is written.
+  // NOTE: the solver reads column j only in rows [P.column_row_begin[j], P.column_row_end[j]),
+  // set in makeRecruiter. A new term in a column (an intra-abdominal pressure term in the
+  // abdominal muscles' columns, say) that reaches rows outside that band must widen the band
+  // there, or the solver will not see it.
   for (int i = 0; i < model.nmuscle; ++i) {
     const double gain = data.muscle_active_gain[i] * (weak ? r.settings.strength[i] : 1.0);
     for (int dof = model.muscle_dof_begin[i]; dof < model.muscle_dof_end[i]; ++dof)
