@@ -4,6 +4,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -28,6 +29,19 @@ struct ExternalLoad {
   Vec3 point_B = Vec3::Zero();   // m
   Vec3 force_W = Vec3::Zero();   // N
   Vec3 moment_W = Vec3::Zero();  // N m
+};
+
+// What calcMusclePaths needs of one joint to add w . dp/dq for a point p moved by it, built
+// each frame from the kinematics: when every motion of the joint is a rotation (so all turn
+// about the joint frame's origin) and each drives one degree of freedom, the term of motion k is
+// axis[k] . ((p - origin) x w) into dof[k], with axis[k] = slope dq_c/dq_dof n_W folded in: one
+// cross product per joint instead of one per motion, and no look-up through the coordinates.
+struct JointPathTerms {
+  bool fast = false;  // false: the general walk over the joint's motions (translations, couplings)
+  int count = 0;      // motions that move anything (at most 3 when fast)
+  Vec3 origin = Vec3::Zero();
+  std::array<Vec3, 3> axis{Vec3::Zero(), Vec3::Zero(), Vec3::Zero()};
+  std::array<int, 3> dof{0, 0, 0};
 };
 
 struct Data {
@@ -58,6 +72,7 @@ struct Data {
   Eigen::VectorXd muscle_length;           // musculotendon length, m                (nmuscle)
   Eigen::VectorXd muscle_speed;            // lengthening speed, m/s                 (nmuscle)
   Eigen::MatrixXd moment_arm;  // r = -dL/dq: m per rad or m per m       (ndof x nmuscle)
+  std::vector<JointPathTerms> joint_path_terms;  // scratch of calcMusclePaths       (njoint)
 
   // ---- calcMuscleState (rigid tendon, muscle.hpp)                              (nmuscle)
   Eigen::VectorXd muscle_fiber_length;         // l_f, m
@@ -70,6 +85,10 @@ struct Data {
   Eigen::VectorXd muscle_active_gain;          // F0 f_L f_V cos(alpha): N per unit activation
   Eigen::VectorXd muscle_passive_force;        // F0 f_PE cos(alpha), N along the tendon
   Eigen::VectorXd muscle_force;                // a * gain + passive, N along the tendon
+  // Per-muscle constants of the pennation model, set by makeData (calcPennationConstants);
+  // calcMuscleState computes them itself when they are empty
+  Eigen::VectorXd muscle_fiber_height;     // l_opt sin(alpha_0), m
+  Eigen::VectorXd muscle_min_fiber_along;  // shortest l_f cos(alpha), m
 
   // ---- calcInverseDynamics
   Eigen::VectorXd coord_accel;     // every coordinate's acceleration              (ncoord)

@@ -97,6 +97,19 @@ struct RigidTendonState {
 // `mt_length` in m, `mt_speed` in m/s (positive lengthening). Pure; does not allocate.
 RigidTendonState calcRigidTendonState(const MuscleParameters& p, double mt_length, double mt_speed);
 
+// The constants of one muscle's constant-thickness pennation: the fibres' height
+// h = l_opt sin(alpha_0) (m) and the shortest projection along the tendon that keeps
+// l_f >= kMinNormFiberLength l_opt (m). makeData computes them once per muscle
+// (Data::muscle_fiber_height, muscle_min_fiber_along) so that calcMuscleState needs no sine.
+struct PennationConstants {
+  double height = 0.0;
+  double min_along = 0.0;
+};
+PennationConstants calcPennationConstants(const MuscleParameters& p);
+// calcRigidTendonState with the constants given (the same result, bit for bit).
+RigidTendonState calcRigidTendonState(const MuscleParameters& p, const PennationConstants& k,
+                                      double mt_length, double mt_speed);
+
 // Stage: after calcMusclePaths. Reads data.muscle_length, data.muscle_speed and
 // data.activation; fills the calcMuscleState group of Data for every muscle (muscle_force =
 // activation * active_gain + passive_force, N along the tendon) and sets kStageMuscleState.

@@ -50,7 +50,12 @@ struct RecruitmentProblem {
   Eigen::VectorXd lower;   // lower bound, may be -infinity                            (n)
   Eigen::VectorXd upper;   // upper bound, may be +infinity                            (n)
   std::vector<RecruitmentVariable> kind;  // (n)
-  int exponent = 2;                       // p of the kPower variables: 2 or 3
+  // Optional bands: every nonzero of column j lies in rows [column_row_begin[j],
+  // column_row_end[j]); entries outside are taken as zero and never read. Empty: every row. A
+  // muscle's column touches only the coordinates it crosses, so the bands let the solver read
+  // about nnz(A) entries per solve instead of m n.                          (n, or empty)
+  std::vector<int> column_row_begin, column_row_end;
+  int exponent = 2;  // p of the kPower variables: 2 or 3
   RecruitmentCriterion criterion = RecruitmentCriterion::kSumOfPowers;
 
   int rows() const { return static_cast<int>(A.rows()); }

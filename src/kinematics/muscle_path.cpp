@@ -45,6 +45,43 @@ inline void addMovingTerms(const Model& m, const Data& d, int pt, const Vec3& w,
   }
 }
 
+// The per-joint terms of this frame (Data::joint_path_terms).
+void buildJointPathTerms(const Model& m, Data& d) {
+  for (int j = 0; j < m.njoint; ++j) {
+    JointPathTerms& t = d.joint_path_terms[j];
+    const int first = m.joint_axis_start[j], end = first + m.joint_axis_count[j];
+    t.fast = true;
+    t.count = 0;
+    t.origin = first < end ? d.axis_origin_W[first] : Vec3::Zero();
+    for (int a = first; a < end && t.fast; ++a) {
+      if (!m.axis_rotation[a]) {
+        t.fast = false;
+        break;
+      }
+      const double slope = d.axis_slope[a];
+      if (slope == 0.0) continue;  // a constant motion (or a flat spot): no term
+      const int c = m.axis_coord[a], start = m.coord_jac_start[c];
+      if (m.coord_jac_count[c] == 0) continue;  // a locked coordinate
+      if (m.coord_jac_count[c] > 1 || t.count == 3) {
+        t.fast = false;
+        break;
+      }
+      t.axis[t.count] = (slope * d.coord_jac[start]) * d.axis_direction_W[a];
+      t.dof[t.count] = m.jac_dof[start];
+      ++t.count;
+    }
+  }
+}
+
+// Adds w . dp/dq of the point p (world) through the motions of joint j to dLdq.
+inline void addJointPathTerms(const Model& m, const Data& d, int j, const Vec3& w, const Vec3& p,
+                              double* dLdq) {
+  const JointPathTerms& t = d.joint_path_terms[j];
+  if (!t.fast) return addJointTerms(m, d, j, w, p, dLdq);
+  const Vec3 moment = (p - t.origin).cross(w);
+  for (int k = 0; k < t.count; ++k) dLdq[t.dof[k]] += t.axis[k].dot(moment);
+}
+
 inline bool isMoving(const Model& m, int pt) {
   const auto& mc = m.point_moving_coord[pt];
   return mc[0] >= 0 || mc[1] >= 0 || mc[2] >= 0;
@@ -53,6 +90,11 @@ inline bool isMoving(const Model& m, int pt) {
 void calcPointPositions(const Model& m, Data& d, int first, int count) {
   for (int pt = first; pt < first + count; ++pt) {
     const int cond = m.point_cond_coord[pt];
+    if (cond < 0 && !isMoving(m, pt)) {  // the common case: a point fixed on its body
+      d.point_active[pt] = 1;
+      d.point_position_W[pt] = d.body_pose[m.point_body[pt]] * m.point_location[pt];
+      continue;
+    }
     d.point_active[pt] = cond < 0 || (d.coord_value[cond] >= m.point_cond_min[pt] &&
                                       d.coord_value[cond] <= m.point_cond_max[pt]);
     Vec3 location = m.point_location[pt];
@@ -86,9 +128,9 @@ double calcLengthAndDerivative(const Model& m, const Data& d, int first, int cou
       while (a != b) {  // climb to the lowest common ancestor
         const int da = m.body_depth[a], db = m.body_depth[b];
         if (da >= db)
-          addJointTerms(m, d, a - 1, -u, d.point_position_W[prev], dLdq), a = m.body_parent[a];
+          addJointPathTerms(m, d, a - 1, -u, d.point_position_W[prev], dLdq), a = m.body_parent[a];
         if (db >= da)
-          addJointTerms(m, d, b - 1, u, d.point_position_W[pt], dLdq), b = m.body_parent[b];
+          addJointPathTerms(m, d, b - 1, u, d.point_position_W[pt], dLdq), b = m.body_parent[b];
       }
       if (isMoving(m, prev)) addMovingTerms(m, d, prev, -u, dLdq);
       if (isMoving(m, pt)) addMovingTerms(m, d, pt, u, dLdq);
@@ -102,6 +144,7 @@ double calcLengthAndDerivative(const Model& m, const Data& d, int first, int cou
 
 void calcMusclePaths(const Model& model, Data& data) {
   requireStages(model, data, kStageKinematics, "calcMusclePaths");
+  buildJointPathTerms(model, data);
   for (int mu = 0; mu < model.nmuscle; ++mu) {
     const int first = model.muscle_point_start[mu], count = model.muscle_point_count[mu];
     calcPointPositions(model, data, first, count);

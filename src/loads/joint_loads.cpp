@@ -69,8 +69,13 @@ void calcJointLoads(const Model& model, Data& data) {
     // Disc frame: halfway between the joint frame on the parent (F) and on the child (M).
     const Mat3 R_WF = d.body_pose[parent].R * model.joint_X_PF[j].R;
     const Mat3 R_WM = d.body_pose[child].R * model.joint_X_MC[j].R.transpose();
-    const Eigen::AngleAxisd turn(R_WF.transpose() * R_WM);
-    const Mat3 R_WD = R_WF * Eigen::AngleAxisd(0.5 * turn.angle(), turn.axis()).toRotationMatrix();
+    // Half of the turn from F to M: with the turn as a unit quaternion q = (cos(t/2), sin(t/2) n)
+    // (w >= 0, so that t <= pi), q + 1 = 2 cos(t/4) (cos(t/4), sin(t/4) n) is half the turn
+    // once normalized: no trigonometric function.
+    Eigen::Quaterniond turn(Mat3(R_WF.transpose() * R_WM));
+    if (turn.w() < 0.0) turn.coeffs() = -turn.coeffs();
+    turn.w() += 1.0;
+    const Mat3 R_WD = R_WF * turn.normalized().toRotationMatrix();
     const Vec3 origin = d.body_pose[parent] * model.joint_load_origin[j];
     d.joint_disc_frame_W[j] = {R_WD, origin};
     d.joint_force_D[j] = R_WD.transpose() * F_W;

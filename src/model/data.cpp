@@ -1,5 +1,7 @@
 #include "dorsum/data.hpp"
 
+#include "dorsum/muscle.hpp"
+
 namespace dorsum {
 
 Data makeData(const Model& model) {
@@ -24,12 +26,20 @@ Data makeData(const Model& model) {
   d.muscle_length.setZero(model.nmuscle);
   d.muscle_speed.setZero(model.nmuscle);
   d.moment_arm.setZero(model.ndof, model.nmuscle);
+  d.joint_path_terms.assign(model.njoint, JointPathTerms{});
 
   for (Eigen::VectorXd* v :
        {&d.muscle_fiber_length, &d.muscle_norm_fiber_length, &d.muscle_norm_fiber_velocity,
         &d.muscle_cos_pennation, &d.muscle_active_fl, &d.muscle_fv, &d.muscle_passive_fl,
         &d.muscle_active_gain, &d.muscle_passive_force, &d.muscle_force})
     v->setZero(model.nmuscle);
+  d.muscle_fiber_height.setZero(model.nmuscle);
+  d.muscle_min_fiber_along.setZero(model.nmuscle);
+  for (int m = 0; m < model.nmuscle; ++m) {
+    const PennationConstants k = calcPennationConstants(getMuscleParameters(model, m));
+    d.muscle_fiber_height[m] = k.height;
+    d.muscle_min_fiber_along[m] = k.min_along;
+  }
 
   d.coord_accel.setZero(model.ncoord);
   for (auto* v : {&d.body_omega_W, &d.body_alpha_W, &d.body_accel_W, &d.body_force_W,

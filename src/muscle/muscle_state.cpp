@@ -50,16 +50,27 @@ MuscleParameters getMuscleParameters(const Model& model, int muscle) {
           model.muscle_pennation_opt[m], model.muscle_max_velocity[m]};
 }
 
-RigidTendonState calcRigidTendonState(const MuscleParameters& p, double mt_length,
-                                      double mt_speed) {
+PennationConstants calcPennationConstants(const MuscleParameters& p) {
+  PennationConstants k;
   // Constant thickness: the fibres keep the height h they have at optimal length.
-  const double height = p.opt_fiber_length * std::sin(p.pennation_opt);  // m
+  k.height = p.opt_fiber_length * std::sin(p.pennation_opt);  // m
   // Shortest projection along the tendon that keeps l_f >= kMinNormFiberLength l_opt (the
   // active curve's pole is at 0.15 l_opt). When the unit is shorter than that, in particular
   // l_MT <= l_TS, the fibre is held there and does not move.
   const double min_length = kMinNormFiberLength * p.opt_fiber_length;  // m
-  const double min_along = std::sqrt(std::max(min_length * min_length - height * height, 0.0));
-  const double free_along = mt_length - p.tendon_slack;  // l_f cos(alpha), m
+  k.min_along = std::sqrt(std::max(min_length * min_length - k.height * k.height, 0.0));
+  return k;
+}
+
+RigidTendonState calcRigidTendonState(const MuscleParameters& p, double mt_length,
+                                      double mt_speed) {
+  return calcRigidTendonState(p, calcPennationConstants(p), mt_length, mt_speed);
+}
+
+RigidTendonState calcRigidTendonState(const MuscleParameters& p, const PennationConstants& k,
+                                      double mt_length, double mt_speed) {
+  const double height = k.height, min_along = k.min_along;  // m
+  const double free_along = mt_length - p.tendon_slack;     // l_f cos(alpha), m
   const bool clamped = free_along < min_along;
   const double along = clamped ? min_along : free_along;
 
@@ -74,7 +85,11 @@ RigidTendonState calcRigidTendonState(const MuscleParameters& p, double mt_lengt
   s.active_fl = calcActiveForceLength(s.norm_fiber_length);
   // The force-velocity fit holds on [-1, 1]; below -1.037 it turns negative. Past either end
   // the multiplier keeps its end value (about 0.012 and 1.79).
-  s.fv = calcForceVelocity(std::clamp(s.norm_fiber_velocity, -1.0, 1.0));
+  // At rest (static postures) the curve's value at 0 is a constant: no asinh per muscle.
+  static const double fv_at_rest = calcForceVelocity(0.0);
+  s.fv = s.norm_fiber_velocity == 0.0
+             ? fv_at_rest
+             : calcForceVelocity(std::clamp(s.norm_fiber_velocity, -1.0, 1.0));
   s.passive_fl = calcPassiveForceLength(s.norm_fiber_length);
   s.active_gain = p.max_force * s.active_fl * s.fv * s.cos_pennation;
   s.passive_force = p.max_force * s.passive_fl * s.cos_pennation;
@@ -83,9 +98,16 @@ RigidTendonState calcRigidTendonState(const MuscleParameters& p, double mt_lengt
 
 void calcMuscleState(const Model& model, Data& data) {
   checkInputs(model, data);
+  // The pennation constants makeData computed, or (a Data assembled by hand) computed here.
+  const bool cached = data.muscle_fiber_height.size() == model.nmuscle &&
+                      data.muscle_min_fiber_along.size() == model.nmuscle;
   for (int m = 0; m < model.nmuscle; ++m) {
-    const RigidTendonState s = calcRigidTendonState(getMuscleParameters(model, m),
-                                                    data.muscle_length[m], data.muscle_speed[m]);
+    const MuscleParameters p = getMuscleParameters(model, m);
+    const PennationConstants k =
+        cached ? PennationConstants{data.muscle_fiber_height[m], data.muscle_min_fiber_along[m]}
+               : calcPennationConstants(p);
+    const RigidTendonState s =
+        calcRigidTendonState(p, k, data.muscle_length[m], data.muscle_speed[m]);
     data.muscle_fiber_length[m] = s.fiber_length;
     data.muscle_norm_fiber_length[m] = s.norm_fiber_length;
     data.muscle_norm_fiber_velocity[m] = s.norm_fiber_velocity;

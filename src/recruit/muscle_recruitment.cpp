@@ -66,6 +66,23 @@ Recruiter makeRecruiter(const Model& model, const RecruitmentSettings& settings)
     r.problem.upper[j] = std::numeric_limits<double>::infinity();
     r.problem.A(k, j) = 1.0;
   }
+  // Bands of A's columns: a muscle's moment arms are zero outside its degree-of-freedom range
+  // (Model::muscle_dof_begin/end), and rows follow the degrees of freedom in order, so its
+  // column is zero outside the rows of the balanced degrees of freedom in that range. A contact
+  // may touch every row, a reserve only its own.
+  std::vector<int> rows_below(model.ndof + 1, 0);  // balanced degrees of freedom below each
+  for (int k = 0; k < model.ndof; ++k) rows_below[k + 1] = rows_below[k] + (r.dof_row[k] >= 0);
+  r.problem.column_row_begin.assign(n, 0);
+  r.problem.column_row_end.assign(n, m);
+  for (int i = 0; i < model.nmuscle; ++i) {
+    r.problem.column_row_begin[i] = rows_below[model.muscle_dof_begin[i]];
+    r.problem.column_row_end[i] = rows_below[model.muscle_dof_end[i]];
+  }
+  for (int k = 0; k < m; ++k) {
+    const int j = model.nmuscle + model.ncontact + k;
+    r.problem.column_row_begin[j] = k;
+    r.problem.column_row_end[j] = k + 1;
+  }
   r.workspace = makeRecruitmentWorkspace(m, n);
   r.result = makeRecruitmentResult(m, n);
   r.jacobian_a.setZero(3, model.ndof);
@@ -107,8 +124,13 @@ void solveRecruitment(const Model& model, Data& data, Recruiter& r) {
   const int m = static_cast<int>(r.balanced_dofs.size());
   RecruitmentProblem& P = r.problem;
   const bool weak = !r.settings.strength.empty();
-  // Moment arms are zero outside each muscle's degree-of-freedom range (Model::muscle_dof_begin),
-  // and A's entries there stay zero from makeRecruiter: only the range is written.
+  // The columns of A, all assembled here. Moment arms are zero outside each muscle's
+  // degree-of-freedom range (Model::muscle_dof_begin), and A's entries there stay zero from
+  // makeRecruiter: only the range is written.
+  // NOTE: the solver reads column j only in rows [P.column_row_begin[j], P.column_row_end[j]),
+  // set in makeRecruiter. A new term in a column (an intra-abdominal pressure term in the
+  // abdominal muscles' columns, say) that reaches rows outside that band must widen the band
+  // there, or the solver will not see it.
   for (int i = 0; i < model.nmuscle; ++i) {
     const double gain = data.muscle_active_gain[i] * (weak ? r.settings.strength[i] : 1.0);
     for (int dof = model.muscle_dof_begin[i]; dof < model.muscle_dof_end[i]; ++dof)
@@ -149,9 +171,9 @@ void solveRecruitment(const Model& model, Data& data, Recruiter& r) {
     data.reserve[dof] = x[model.nmuscle + model.ncontact + k];
     // Balance of the coordinate with every actuator, reserves included: muscles' moments plus
     // passive moments plus contacts plus reserve minus what inverse dynamics requires.
-    double supplied = data.tau_passive[dof] + data.reserve[dof];
-    for (int i = 0; i < model.nmuscle; ++i)
-      supplied += data.moment_arm(dof, i) * data.muscle_force[i];
+    // (r.tau_muscle holds the muscles' moments, summed over each muscle's degree-of-freedom
+    // range: outside it the moment arms are zero.)
+    double supplied = data.tau_passive[dof] + data.reserve[dof] + r.tau_muscle[dof];
     for (int c = 0; c < model.ncontact; ++c)
       supplied += P.A(k, model.nmuscle + c) * data.contact_force[c];
     data.residual[dof] = supplied - data.tau_inverse_dynamics[dof];

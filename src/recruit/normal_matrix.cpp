@@ -18,15 +18,25 @@ namespace dorsum::recruit_detail {
 
 namespace {
 
-// Packs A afresh: finds the runs of nonzeros of every column.
-void packPattern(const Eigen::MatrixXd& A, RecruitmentWorkspace& ws) {
+// Rows [begin, end) of column j that may hold nonzeros: the problem's band, or every row.
+struct Band {
+  int begin, end;
+};
+inline Band columnBand(const RecruitmentProblem& p, int j, int m) {
+  if (p.column_row_begin.empty()) return {0, m};
+  return {p.column_row_begin[j], p.column_row_end[j]};
+}
+
+// Packs A afresh: finds the runs of nonzeros of every column (inside its band).
+void packPattern(const RecruitmentProblem& p, RecruitmentWorkspace& ws) {
   const int m = ws.nrow, n = ws.ncol;
   int k = 0, run = 0;
   for (int j = 0; j < n; ++j) {
     ws.column_start[j] = run;
-    const double* col = A.col(j).data();
+    const double* col = p.A.col(j).data();
+    const Band band = columnBand(p, j, m);
     bool in_run = false;
-    for (int i = 0; i < m; ++i) {
+    for (int i = band.begin; i < band.end; ++i) {
       const double v = col[i];
       if (v == 0.0) {
         in_run = false;
@@ -46,14 +56,16 @@ void packPattern(const Eigen::MatrixXd& A, RecruitmentWorkspace& ws) {
 }
 
 // Refills the values of the kept pattern; returns false if A has a nonzero (or a NaN) outside it
-// or a NaN or infinity inside it. Vectorized sums and copies over contiguous memory.
-bool refillPattern(const Eigen::MatrixXd& A, RecruitmentWorkspace& ws) {
+// (inside the column's band) or a NaN or infinity inside it. Vectorized sums and copies over
+// contiguous memory.
+bool refillPattern(const RecruitmentProblem& p, RecruitmentWorkspace& ws) {
   using Segment = Eigen::Map<const Eigen::VectorXd>;
   const int m = ws.nrow, n = ws.ncol;
   double outside = 0.0;  // sum of |A(i, j)| outside the pattern: NaN or > 0 if not all zero
   for (int j = 0; j < n; ++j) {
-    const double* col = A.col(j).data();
-    int row = 0;  // first row not yet seen
+    const double* col = p.A.col(j).data();
+    const Band band = columnBand(p, j, m);
+    int row = band.begin;  // first row not yet seen
     for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
       const int start = ws.run_row[k], off = ws.run_offset[k];
       const int len = ws.run_offset[k + 1] - off;
@@ -61,7 +73,7 @@ bool refillPattern(const Eigen::MatrixXd& A, RecruitmentWorkspace& ws) {
       std::copy(col + start, col + start + len, ws.value.data() + off);
       row = start + len;
     }
-    if (m > row) outside += Segment(col + row, m - row).cwiseAbs().sum();
+    if (band.end > row) outside += Segment(col + row, band.end - row).cwiseAbs().sum();
   }
   const int nnz = ws.run_offset[ws.column_start[n]];
   return outside == 0.0 && Segment(ws.value.data(), nnz).allFinite();
@@ -69,17 +81,19 @@ bool refillPattern(const Eigen::MatrixXd& A, RecruitmentWorkspace& ws) {
 
 }  // namespace
 
-void packColumns(const Eigen::MatrixXd& A, RecruitmentWorkspace& ws) {
+void packColumns(const RecruitmentProblem& p, RecruitmentWorkspace& ws) {
   // A's pattern (which coordinates each muscle crosses) rarely changes from frame to frame:
   // refill the kept one, and find it again only when a nonzero falls outside it.
-  if (ws.has_pattern && refillPattern(A, ws)) return;
+  if (ws.has_pattern && refillPattern(p, ws)) return;
   ws.has_pattern = false;
-  for (int j = 0; j < ws.ncol; ++j)
-    for (int i = 0; i < ws.nrow; ++i)
-      if (!std::isfinite(A(i, j)))
+  for (int j = 0; j < ws.ncol; ++j) {
+    const Band band = columnBand(p, j, ws.nrow);
+    for (int i = band.begin; i < band.end; ++i)
+      if (!std::isfinite(p.A(i, j)))
         throw UsageError(fmt::format("RecruitmentProblem.A({}, {}) = {}: expected a finite number",
-                                     i, j, A(i, j)));
-  packPattern(A, ws);
+                                     i, j, p.A(i, j)));
+  }
+  packPattern(p, ws);
   ws.has_pattern = true;
 }
 

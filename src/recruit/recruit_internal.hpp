@@ -48,8 +48,9 @@ inline double cubicFloor(double relative_residual) {
 
 // ---- A by columns, as runs of consecutive rows (RecruitmentWorkspace), built by packColumns ----
 
-// Packs the nonzeros of A by column; throws UsageError on a NaN or infinite entry.
-void packColumns(const Eigen::MatrixXd& A, RecruitmentWorkspace& ws);
+// Packs the nonzeros of A by column (inside the columns' bands when the problem gives them);
+// throws UsageError on a NaN or infinite entry.
+void packColumns(const RecruitmentProblem& problem, RecruitmentWorkspace& ws);
 
 // a^T y for column j.
 inline double columnDot(const RecruitmentWorkspace& ws, int j, const double* __restrict y) {

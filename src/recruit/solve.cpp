@@ -95,6 +95,17 @@ void checkProblem(const RecruitmentProblem& p) {
   checkSize("lower", p.lower.size(), n);
   checkSize("upper", p.upper.size(), n);
   checkSize("kind", static_cast<Eigen::Index>(p.kind.size()), n);
+  if (!p.column_row_begin.empty() || !p.column_row_end.empty()) {
+    checkSize("column_row_begin", static_cast<Eigen::Index>(p.column_row_begin.size()), n);
+    checkSize("column_row_end", static_cast<Eigen::Index>(p.column_row_end.size()), n);
+    for (int j = 0; j < n; ++j)
+      if (!(0 <= p.column_row_begin[j] && p.column_row_begin[j] <= p.column_row_end[j] &&
+            p.column_row_end[j] <= m))
+        fail(
+            fmt::format("RecruitmentProblem band of column {} is rows [{}, {}), expected "
+                        "0 <= begin <= end <= {}",
+                        j, p.column_row_begin[j], p.column_row_end[j], m));
+  }
   if (p.exponent != 2 && p.exponent != 3)
     fail(fmt::format("RecruitmentProblem.exponent = {}, expected 2 or 3", p.exponent));
   for (int r = 0; r < m; ++r)
@@ -168,7 +179,7 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
   if (ws.nrow != m || ws.ncol != n) ws = makeRecruitmentWorkspace(m, n);  // allocates, once
   result.x.resize(n);
   result.multiplier.resize(m);
-  packColumns(problem.A, ws);
+  packColumns(problem, ws);
 
   const double tolerance = options.tolerance * (1.0 + problem.b.lpNorm<Eigen::Infinity>());
   bool any_power = false;
