@@ -283,3 +283,31 @@ TEST(Scenario, ARepeatedTaskFatiguesTheMusclesAndShiftsTheWork) {
 }
 
 }  // namespace dorsum
+
+namespace dorsum {
+
+TEST(Scenario, IntraAbdominalPressureFollowsTheL4L5MomentAndUnloadsTheSpine) {
+  const std::string flexed = "[posture]\nname = \"standing\"\ntrunk_flexion_deg = 45\n";
+  const Json on = run(flexed);
+  const Json off = run(flexed + "[recruitment]\nintra_abdominal_pressure = false\n");
+  ASSERT_TRUE(off["intra_abdominal_pressure"].is_null());
+  const Json& iap = on["intra_abdominal_pressure"];
+  // Mairiaux et al. 1984: IAP [kPa] = 0.079 M - 1.127.
+  const double moment = iap["L4_L5_extension_moment_Nm"].get<double>();
+  EXPECT_NEAR(iap["pressure_kPa"].get<double>(), 0.079 * moment - 1.127, 1e-12);
+  EXPECT_GT(iap["pressure_kPa"].get<double>(), 0.0);
+  // The abdominal wall holds it.
+  const double a_min = iap["abdominal_wall_min_activation"].get<double>();
+  for (const Json& f : on["fascicles"])
+    if (f["muscle"] == "transversus_abdominis" || f["muscle"] == "internal_oblique")
+      EXPECT_GE(f["activation"].get<double>(), a_min - 1e-9) << f["name"];
+  // Stokes et al. 2010: intra-abdominal pressurization reduces spinal compression.
+  EXPECT_LT(joint(on, "L4_L5", "compression_N"), joint(off, "L4_L5", "compression_N"));
+  // Upright standing needs too small a moment for any pressure.
+  EXPECT_DOUBLE_EQ(
+      run("[posture]\nname = \"standing\"\n")["intra_abdominal_pressure"]["pressure_kPa"]
+          .get<double>(),
+      0.0);
+}
+
+}  // namespace dorsum

@@ -207,6 +207,8 @@ Scenario fromDocument(const Json& doc, const std::string& source, const std::str
     s.recruitment.criterion = RecruitmentCriterion::kMinMax;
   s.recruitment.volume_weights =
       rec.contains("volume_weights") && rec["volume_weights"].get<bool>();
+  s.intra_abdominal_pressure =
+      !rec.contains("intra_abdominal_pressure") || rec["intra_abdominal_pressure"].get<bool>();
 
   if (doc.contains("variants")) {
     const std::vector<std::string> paths = scenario::keyPaths(doc);
