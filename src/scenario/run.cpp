@@ -932,7 +932,12 @@ Json analyzeScenario(const Scenario& s, const RunOptions& options,
       values[path] = v.document.at(Json::json_pointer(pointer));
     }
     r["values"] = values;
-    const Json result = runScenario(v, options);
+    Json result;
+    try {
+      result = runScenario(v, options);
+    } catch (const InputError& e) {
+      throw InputError(fmt::format("{}: variant {}: {}", s.source, label, e.what()));
+    }
     for (const auto& [k, val] : result.items()) r[k] = val;
     list.push_back(r);
   }
