@@ -48,20 +48,41 @@ void applyHandLoad(const Model& m, Data& d, double mass_kg) {
   }
 }
 
+namespace {
+
+// The lumbar endplate areas of the reference geometry, read once from the embedded data.
+struct EndplateAreas {
+  double reference_stature_m = 0.0;
+  std::map<std::string, double> area_m2;  // by vertebra (the disc's lower endplate)
+};
+
+const EndplateAreas& endplateAreas() {
+  static const EndplateAreas areas = [] {
+    EndplateAreas a;
+    const toml::value file = anatomy::parseDataFile("spine.toml");
+    const anatomy::Table vertebrae = anatomy::root(file, "spine.toml").at("vertebrae");
+    a.reference_stature_m =
+        anatomy::root(anatomy::parseDataFile("anthropometry.toml"), "anthropometry.toml")
+            .at("reference_subject")
+            .at("male")
+            .number("stature_m");
+    for (const char* v : {"L2", "L3", "L4", "L5", "S1"})
+      a.area_m2[v] = vertebrae.at(v).number("endplate_area_m2");
+    return a;
+  }();
+  return areas;
+}
+
+}  // namespace
+
 std::map<std::string, double> calcLumbarDiscPressures(const Model& m, const Data& d,
                                                       const Subject& s) {
-  const toml::value file = anatomy::parseDataFile("spine.toml");
-  const anatomy::Table vertebrae = anatomy::root(file, "spine.toml").at("vertebrae");
-  const double ref =
-      anatomy::root(anatomy::parseDataFile("anthropometry.toml"), "anthropometry.toml")
-          .at("reference_subject")
-          .at("male")
-          .number("stature_m");
-  const double scale = s.height_m / ref;
+  const EndplateAreas& areas = endplateAreas();
+  const double scale = s.height_m / areas.reference_stature_m;
   std::map<std::string, double> out;
   for (const char* j : {"L1_L2", "L2_L3", "L3_L4", "L4_L5", "L5_S1"}) {
     const std::string lower = std::string(j).substr(3);  // the disc's area: the lower endplate
-    const double area = vertebrae.at(lower).number("endplate_area_m2") * scale * scale;
+    const double area = areas.area_m2.at(lower) * scale * scale;
     const double compression = -d.joint_force_D[m.findJoint(j)].y();
     out[j] = 1.5 * compression / area * 1e-6;  // Nachemson 1960: IDP = 1.5 F / A
   }

@@ -11,11 +11,15 @@
 namespace dorsum {
 
 Subject defaultSubject(Sex sex) {
-  const toml::value file = anatomy::parseDataFile("anthropometry.toml");
-  const anatomy::Table t = anatomy::root(file, "anthropometry.toml")
-                               .at("default_subject")
-                               .at(sex == Sex::Male ? "male" : "female");
-  return {t.number("stature_m"), t.number("mass_kg"), sex};
+  // Read once: the embedded table does not change while the program runs.
+  static const std::pair<Subject, Subject> subjects = [] {
+    const toml::value file = anatomy::parseDataFile("anthropometry.toml");
+    const anatomy::Table t = anatomy::root(file, "anthropometry.toml").at("default_subject");
+    const anatomy::Table m = t.at("male"), f = t.at("female");
+    return std::pair<Subject, Subject>{{m.number("stature_m"), m.number("mass_kg"), Sex::Male},
+                                       {f.number("stature_m"), f.number("mass_kg"), Sex::Female}};
+  }();
+  return sex == Sex::Male ? subjects.first : subjects.second;
 }
 
 void checkSubject(const Subject& s) {
