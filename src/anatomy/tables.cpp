@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <sstream>
 
 #include "dorsum/anatomy.hpp"
@@ -20,12 +21,22 @@ std::string_view dataFile(const std::string& name) {
 }
 
 toml::value parseDataFile(const std::string& name) {
-  std::istringstream in{std::string(dataFile(name))};
-  try {
-    return toml::parse(in, name);
-  } catch (const std::exception& e) {
-    throw Error(fmt::format("built-in anatomy file {} does not parse: {}", name, e.what()));
+  // Parsed once per program: the embedded files never change, and a model build reads each of
+  // them (the tests and the variants of a scenario build many models). Callers get a copy, so
+  // the cache is only read under the lock.
+  static std::mutex mutex;
+  static std::map<std::string, toml::value> parsed;
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto it = parsed.find(name);
+  if (it == parsed.end()) {
+    std::istringstream in{std::string(dataFile(name))};
+    try {
+      it = parsed.emplace(name, toml::parse(in, name)).first;
+    } catch (const std::exception& e) {
+      throw Error(fmt::format("built-in anatomy file {} does not parse: {}", name, e.what()));
+    }
   }
+  return it->second;
 }
 
 Table root(const toml::value& file, const std::string& name) {
