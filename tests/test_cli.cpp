@@ -205,3 +205,17 @@ TEST(Cli, BadScenarioFilesFailWithTheirPathAndLeaveOutputsAlone) {
             std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+TEST(Cli, UnwritableOutputsAreRefusedBeforeTheAnalysisRuns) {
+  const auto dir = tempDir();
+  const CliRun nodir = run("analyze --builtin standing --report /nonexistent_dir/r.html");
+  EXPECT_NE(nodir.status, 0);
+  EXPECT_NE(nodir.out.find("--report"), std::string::npos) << nodir.out;
+  EXPECT_EQ(nodir.out.find("running"), std::string::npos) << nodir.out;
+  EXPECT_NE(run("analyze --builtin standing --json " + dir.string()).status, 0);
+  const auto file = dir / "a_file";
+  std::ofstream(file) << "x";
+  EXPECT_NE(run("analyze --builtin standing --csv " + file.string()).status, 0);
+  EXPECT_EQ(read(file), "x");
+  std::filesystem::remove_all(dir);
+}

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <memory>
 
@@ -114,7 +115,28 @@ void printProgress(const std::string& line) {
   fmt::print(stderr, "  running {}\n", line);
 }
 
+// Refuses an output path that cannot be written before any work is done: a long analysis
+// should not end in "cannot write", and a failed run writes nothing.
+void checkOutputPath(const std::string& path, const char* option, bool directory) {
+  namespace fs = std::filesystem;
+  if (path.empty() || path == "-") return;
+  std::error_code ec;
+  if (directory) {
+    if (fs::exists(path, ec) && !fs::is_directory(path, ec))
+      throw InputError(fmt::format("{}: '{}' exists and is not a directory", option, path));
+    return;  // created when the tables are written
+  }
+  if (fs::is_directory(path, ec))
+    throw InputError(fmt::format("{}: '{}' is a directory, not a file", option, path));
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec))
+    throw InputError(fmt::format("{}: the directory '{}' does not exist", option, parent.string()));
+}
+
 void runAnalyze(const AnalyzeOptions& o) {
+  checkOutputPath(o.json, "--json", false);
+  checkOutputPath(o.report, "--report", false);
+  checkOutputPath(o.csv, "--csv", true);
   if (o.file.empty() == o.builtin.empty())
     throw InputError(o.file.empty()
                          ? "analyze: give a scenario file or --builtin NAME (`dorsum scenarios` "
