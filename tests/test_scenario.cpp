@@ -311,3 +311,26 @@ TEST(Scenario, IntraAbdominalPressureFollowsTheL4L5MomentAndUnloadsTheSpine) {
 }
 
 }  // namespace dorsum
+
+namespace dorsum {
+
+TEST(Scenario, AHipAngleFixesThePelvisAndTheLumbarSpineTakesTheRest) {
+  // Standing, straight knees: thigh vertical, so pelvis forward tilt = hip flexion and
+  // lumbar flexion = trunk flexion - pelvis tilt.
+  const Json r =
+      run("[posture]\nname = \"standing\"\ntrunk_flexion_deg = 40\nhip_flexion_deg = 30\n");
+  EXPECT_NEAR(r["posture"]["hip_flexion_deg"].get<double>(), 30.0, 1e-9);
+  EXPECT_NEAR(r["posture"]["pelvis_forward_tilt_deg"].get<double>(), 30.0, 1e-9);
+  EXPECT_NEAR(r["posture"]["lumbar_flexion_deg"].get<double>(), 10.0, 1e-9);
+  // Sitting: thighs horizontal, so the pelvis tilt is hip flexion - 90.
+  const Json s = run("[posture]\nname = \"sitting_relaxed\"\nhip_flexion_deg = 80\n");
+  EXPECT_NEAR(s["posture"]["pelvis_forward_tilt_deg"].get<double>(), -10.0, 1e-9);
+  try {
+    run("[posture]\nlumbar_flexion_deg = 10\nhip_flexion_deg = 20\n");
+    ADD_FAILURE() << "both accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("not both"), std::string::npos);
+  }
+}
+
+}  // namespace dorsum

@@ -27,6 +27,9 @@ struct Posture {
   // The lumbar spine's part of the trunk flexion; empty: the lumbopelvic rhythm
   // (lumbarFlexionForTrunkFlexion). The pelvis takes what the lumbar and thoracic spines do not.
   std::optional<double> lumbar_flexion_deg;
+  // The hip flexion instead (it fixes the pelvis, and so the lumbar part); at most one of the
+  // two may be given.
+  std::optional<double> hip_flexion_deg;
   double thoracic_flexion_deg = 0.0;       // spread over T1/T2 ... T12/L1's neighbours
   double trunk_lateral_bending_deg = 0.0;  // to the right; spread over L5/S1 ... T1/T2
   double trunk_axial_rotation_deg = 0.0;   // to the left; spread over L5/S1 ... T1/T2

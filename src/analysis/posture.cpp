@@ -85,15 +85,31 @@ double lumbarFlexionForTrunkFlexion(double t) {
 
 void applyPosture(const Model& m, Data& d, const Posture& p, std::vector<std::string>* notes) {
   setDefaultState(m, d);
-  // Sagittal plane: thorax angle = pelvis forward tilt + lumbar flexion + thoracic flexion.
+  // Legs: thigh and shank angles from the vertical (forward positive); foot flat.
+  // Standing: the shank leans forward by half the knee angle, up to the ankle's dorsiflexion
+  // range (heels stay down), and the thigh takes the rest.
+  const double knee = p.knee_flexion_deg * kDeg;
+  const int ankle = m.findCoordinate("ankle_dorsiflexion_r");
+  double thigh = knee - std::min(0.5 * knee, 0.95 * m.coord_max[ankle]);
+  if (p.base == BasePosture::kSitting) thigh = 90.0 * kDeg;
+  if (p.base == BasePosture::kLyingSupine) thigh = 0.0;
+
+  // Sagittal plane: thorax angle = pelvis forward tilt + lumbar flexion + thoracic flexion,
+  // and hip flexion = thigh angle + pelvis forward tilt.
   const double trunk = p.trunk_flexion_deg * kDeg;
   const double thoracic = p.thoracic_flexion_deg * kDeg;
-  double lumbar = p.lumbar_flexion_deg
-                      ? *p.lumbar_flexion_deg * kDeg
+  if (p.lumbar_flexion_deg && p.hip_flexion_deg)
+    throw InputError(
+        "posture: give the lumbar flexion or the hip flexion, not both: with the trunk flexion "
+        "the one fixes the other");
+  double lumbar = p.lumbar_flexion_deg ? *p.lumbar_flexion_deg * kDeg
+                  : p.hip_flexion_deg
+                      ? trunk - thoracic - (*p.hip_flexion_deg * kDeg - thigh)
                       : lumbarFlexionForTrunkFlexion((trunk - thoracic) / kDeg) * kDeg;
+  const bool from_rhythm = !p.lumbar_flexion_deg && !p.hip_flexion_deg;
   // A stiff lumbar spine cannot give what the rhythm asks: the hips take the rest.
   const double lumbar_range = rangeSum(m, kLumbarLevels, "_extension", lumbar < 0 ? 1.0 : -1.0);
-  if (!p.lumbar_flexion_deg && std::abs(lumbar) > lumbar_range) {
+  if (from_rhythm && std::abs(lumbar) > lumbar_range) {
     const double capped = std::copysign(lumbar_range, lumbar);
     if (notes)
       notes->push_back(fmt::format(
@@ -115,18 +131,9 @@ void applyPosture(const Model& m, Data& d, const Posture& p, std::vector<std::st
          "trunk axial rotation");
   spread(m, d, kCervicalLevels, "_extension", -p.neck_flexion_deg * kDeg, "neck flexion");
 
-  // Legs: thigh and shank angles from the vertical (forward positive); foot flat.
-  // Standing: the shank leans forward by half the knee angle, up to the ankle's dorsiflexion
-  // range (heels stay down), and the thigh takes the rest.
-  const double knee = p.knee_flexion_deg * kDeg;
-  const int ankle = m.findCoordinate("ankle_dorsiflexion_r");
-  double thigh = knee - std::min(0.5 * knee, 0.95 * m.coord_max[ankle]);
   double pelvis_tilt = -pelvis_forward;
-  if (p.base == BasePosture::kSitting) thigh = 90.0 * kDeg;
-  if (p.base == BasePosture::kLyingSupine) {
-    thigh = 0.0;
+  if (p.base == BasePosture::kLyingSupine)
     pelvis_tilt = 90.0 * kDeg - pelvis_forward;  // lying on the back
-  }
   const double shank = thigh - knee;
   setCoordinate(m, d, "pelvis_tilt", pelvis_tilt);
   // Arms: the shoulder angle from the vertical (world) when upright; from the trunk lying.

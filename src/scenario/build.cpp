@@ -52,6 +52,12 @@ ScenarioPosture postureFrom(const Json& given, const std::string& src) {
     for (const auto& [k, v] : named[out.name].items())
       if (k != "source" && k != "description") p[k] = v;
   }
+  // The lumbar flexion and the hip flexion fix each other: one given by the scenario
+  // replaces the other from the named posture.
+  if (given.contains("hip_flexion_deg") && !given.contains("lumbar_flexion_deg"))
+    p.erase("lumbar_flexion_deg");
+  if (given.contains("lumbar_flexion_deg") && !given.contains("hip_flexion_deg"))
+    p.erase("hip_flexion_deg");
   for (const auto& [k, v] : given.items())
     if (k != "name") p[k] = v;
 
@@ -63,6 +69,7 @@ ScenarioPosture postureFrom(const Json& given, const std::string& src) {
   a.trunk_flexion_deg = number(p, "trunk_flexion_deg", 0.0);
   if (p.contains("lumbar_flexion_deg"))
     a.lumbar_flexion_deg = p["lumbar_flexion_deg"].get<double>();
+  if (p.contains("hip_flexion_deg")) a.hip_flexion_deg = p["hip_flexion_deg"].get<double>();
   a.thoracic_flexion_deg = number(p, "thoracic_flexion_deg", 0.0);
   a.trunk_lateral_bending_deg = number(p, "trunk_lateral_bending_deg", 0.0);
   a.trunk_axial_rotation_deg = number(p, "trunk_axial_rotation_deg", 0.0);

@@ -95,6 +95,7 @@ const std::vector<std::pair<std::string, std::vector<Key>>>& schema() {
         {"trunk_flexion_deg", Type::kNumber, -60.0, 150.0},
         {"lumbar_flexion_deg", Type::kNumber, -60.0, 90.0},
         {"thoracic_flexion_deg", Type::kNumber, -45.0, 90.0},
+        {"hip_flexion_deg", Type::kNumber, -30.0, 150.0},
         {"trunk_lateral_bending_deg", Type::kNumber, -90.0, 90.0},
         {"trunk_axial_rotation_deg", Type::kNumber, -90.0, 90.0},
         {"neck_flexion_deg", Type::kNumber, -90.0, 90.0},

@@ -588,6 +588,7 @@ Json runScenario(const Scenario& s, const RunOptions& options) {
   for (const char* l : {"L5_S1", "L4_L5", "L3_L4", "L2_L3", "L1_L2", "T12_L1"})
     lumbar -= d.q[m.coord_dof[m.findCoordinate(std::string(l) + "_extension")]];
   out["posture"]["lumbar_flexion_deg"] = lumbar / kDeg;
+  out["posture"]["hip_flexion_deg"] = d.q[m.coord_dof[m.findCoordinate("hip_flexion_r")]] / kDeg;
   out["posture"]["pelvis_forward_tilt_deg"] =
       -d.q[m.coord_dof[m.findCoordinate("pelvis_tilt")]] / kDeg;
   out["load"] = {
