@@ -561,3 +561,29 @@ TEST(Csv, AFailedWriteLeavesNoPartialFile) {
   }
   fs::remove_all(dir);
 }
+
+TEST(Report, ShowsConditionsStrainPressureAndFatigue) {
+  const nlohmann::ordered_json r = nlohmann::ordered_json::parse(R"({
+    "schema_version": 2, "scenario": {"name": "t", "description": "", "source": "builtin"},
+    "intra_abdominal_pressure": {"pressure_kPa": 4.2, "force_N": 195.0,
+                                 "abdominal_wall_min_activation": 0.21},
+    "conditions": [{"name": "weak <erectors>", "kind": "weakness", "strength": 0.5,
+                    "mean_activation": 0.6}],
+    "strain": [{"fascicle": "iliocostalis_lumborum_L3_r", "overstretch": 0.31,
+                "activation": 0.9, "normalized_fiber_length": 1.34}],
+    "fatigue": {"region": "trunk", "duty_cycle": 0.8, "cycle_s": 10, "duration_min": 30,
+                "endurance_time_min": 2.5,
+                "timeline": [{"time_min": 0, "L4_L5_compression_N": 1500, "max_reserve_Nm": 0,
+                              "min_capacity": 1}],
+                "work_shift": [{"muscle": "longissimus_thoracis", "side": "right",
+                                "active_force_start_N": 462, "active_force_end_N": 150}]},
+    "variants": []})");
+  const std::string html = dorsum::renderHtmlReport(r);
+  EXPECT_NE(html.find("4.2 kPa"), std::string::npos);
+  EXPECT_NE(html.find("weak &lt;erectors&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("weak <erectors>"), std::string::npos);
+  EXPECT_NE(html.find("strength x 0.5"), std::string::npos);
+  EXPECT_NE(html.find("iliocostalis lumborum"), std::string::npos);
+  EXPECT_NE(html.find("after 2.5 min"), std::string::npos);
+  EXPECT_NE(html.find("How the work shifted"), std::string::npos);
+}

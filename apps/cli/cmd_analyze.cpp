@@ -70,6 +70,25 @@ std::string caseText(const Json& j) {
     t += fmt::format("  NIOSH: RWL {:.1f} kg, lifting index {:.2f}\n", o["rwl"].get<double>(),
                      o["li"].get<double>());
   }
+  if (j.contains("intra_abdominal_pressure") && j["intra_abdominal_pressure"].is_object())
+    t += fmt::format("  Intra-abdominal pressure {:.1f} kPa ({:.0f} N between thorax and pelvis)\n",
+                     j["intra_abdominal_pressure"]["pressure_kPa"].get<double>(),
+                     j["intra_abdominal_pressure"]["force_N"].get<double>());
+  if (j.contains("fatigue")) {
+    const Json& f = j["fatigue"];
+    t += f["endurance_time_min"].is_number()
+             ? fmt::format("  Fatigue: the muscles can no longer hold the task after {:.1f} min\n",
+                           f["endurance_time_min"].get<double>())
+             : fmt::format("  Fatigue: the muscles hold the task for all {:g} min\n",
+                           f["duration_min"].get<double>());
+    for (size_t k = 0; k < std::min<size_t>(3, f["work_shift"].size()); ++k) {
+      const Json& w = f["work_shift"][k];
+      t += fmt::format("    {} ({}): {:.0f} N at the start, {:.0f} N at the end\n",
+                       w["muscle"].get<std::string>(), w["side"].get<std::string>(),
+                       w["active_force_start_N"].get<double>(),
+                       w["active_force_end_N"].get<double>());
+    }
+  }
   t += fmt::format("  Assessment: {}\n", j["assessment"]["verdict"].get<std::string>());
   for (const auto& msg : j["assessment"]["messages"])
     t += fmt::format("    - {}\n", msg.get<std::string>());

@@ -75,7 +75,8 @@ namespace {
 
 bool hasCaseKeys(const Json& j) {
   for (const char* key : {"muscles", "fascicles", "joints", "disc_pressure_MPa", "assessment",
-                          "geometry", "posture", "niosh", "reserves", "warnings"})
+                          "geometry", "posture", "niosh", "reserves", "warnings", "conditions",
+                          "strain", "fatigue", "intra_abdominal_pressure"})
     if (j.is_object() && j.contains(key)) return true;
   return false;
 }

@@ -436,6 +436,106 @@ std::string preamble(const Json& result) {
   return out;
 }
 
+// Conditions, strain, intra-abdominal pressure and fatigue: what scenarios add to a case.
+std::string bodyState(const std::vector<Case>& cases) {
+  std::string out;
+  for (const Case& c : cases) {
+    std::string block;
+    if (const Json* iap = findObject(*c.result, "intra_abdominal_pressure"))
+      if (auto p = findNumber(*iap, "pressure_kPa"))
+        block += fmt::format(
+            "<p>Intra-abdominal pressure {:.1f} kPa (force {} N between the thorax and the "
+            "pelvis), held by the abdominal wall at an activation of at least {:.2f}.</p>\n",
+            *p, formatThousands(findNumber(*iap, "force_N").value_or(0.0)),
+            findNumber(*iap, "abdominal_wall_min_activation").value_or(0.0));
+    if (const Json* conditions = findArray(*c.result, "conditions");
+        conditions && !conditions->empty()) {
+      block +=
+          "<table><tr><th>condition</th><th>kind</th><th>what</th><th>mean activation of "
+          "the muscles concerned</th></tr>\n";
+      for (const Json& k : *conditions) {
+        const std::string kind = findString(k, "kind");
+        std::string what;
+        if (kind == "stiffness")
+          what = fmt::format("{} spine: range x {:g}, passive tissues x {:g}",
+                             findString(k, "region"), findNumber(k, "range_scale").value_or(1.0),
+                             findNumber(k, "passive_scale").value_or(1.0));
+        else if (kind == "spasm")
+          what =
+              fmt::format("involuntary activation {:g}", findNumber(k, "activation").value_or(0.0));
+        else
+          what = fmt::format("strength x {:g}", findNumber(k, "strength").value_or(1.0));
+        const auto a = findNumber(k, "mean_activation");
+        block +=
+            fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
+                        escapeHtml(findString(k, "name")), escapeHtml(kind), escapeHtml(what),
+                        a ? fmt::format("{:.2f}", *a) : "");
+      }
+      block += "</table>\n";
+    }
+    if (const Json* strain = findArray(*c.result, "strain"); strain && !strain->empty()) {
+      block +=
+          "<p>Strain risk: fascicles working stretched beyond their optimal length (active "
+          "overstretch = activation &times; (fibre length / optimal length &minus; 1)):</p>\n"
+          "<table><tr><th>fascicle</th><th>overstretch</th><th>activation</th><th>fibre "
+          "length / optimal</th></tr>\n";
+      size_t n = 0;
+      for (const Json& f : *strain) {
+        if (++n > 8) break;
+        block += fmt::format(
+            "<tr><td>{}</td><td class=\"num\">{:.2f}</td><td class=\"num\">{:.2f}</td><td "
+            "class=\"num\">{:.2f}</td></tr>\n",
+            escapeHtml(humanName(findString(f, "fascicle"))),
+            findNumber(f, "overstretch").value_or(0.0), findNumber(f, "activation").value_or(0.0),
+            findNumber(f, "normalized_fiber_length").value_or(0.0));
+      }
+      block += "</table>\n";
+    }
+    if (const Json* fatigue = findObject(*c.result, "fatigue")) {
+      const auto e = findNumber(*fatigue, "endurance_time_min");
+      block += fmt::format(
+          "<p>Fatigue over the repeated task ({} of every {:g} s, {:g} min; {} rates): {}.</p>\n",
+          fmt::format("{:.0f} %", 100.0 * findNumber(*fatigue, "duty_cycle").value_or(1.0)),
+          findNumber(*fatigue, "cycle_s").value_or(0.0),
+          findNumber(*fatigue, "duration_min").value_or(0.0),
+          escapeHtml(findString(*fatigue, "region")),
+          e ? fmt::format("the muscles can no longer hold it after {:.1f} min", *e)
+            : std::string("the muscles hold it to the end"));
+      if (const Json* t = findArray(*fatigue, "timeline"); t && !t->empty()) {
+        block +=
+            "<table><tr><th>time, min</th><th>L4/L5 compression, N</th><th>largest "
+            "reserve, N m</th><th>lowest capacity</th></tr>\n";
+        const size_t step = std::max<size_t>(1, t->size() / 6);
+        for (size_t k = 0; k < t->size(); k += step) {
+          const Json& row = (*t)[k];
+          block += fmt::format(
+              "<tr><td class=\"num\">{:.1f}</td><td class=\"num\">{}</td><td "
+              "class=\"num\">{:.1f}</td><td class=\"num\">{:.2f}</td></tr>\n",
+              findNumber(row, "time_min").value_or(0.0),
+              formatThousands(findNumber(row, "L4_L5_compression_N").value_or(0.0)),
+              findNumber(row, "max_reserve_Nm").value_or(0.0),
+              findNumber(row, "min_capacity").value_or(0.0));
+        }
+        block += "</table>\n";
+      }
+      if (const Json* w = findArray(*fatigue, "work_shift"); w && !w->empty()) {
+        block +=
+            "<p>How the work shifted (active force at the start and the end):</p><table><tr>"
+            "<th>muscle</th><th>side</th><th>start, N</th><th>end, N</th></tr>\n";
+        for (const Json& r : *w)
+          block += fmt::format(
+              "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+              escapeHtml(humanName(findString(r, "muscle"))), escapeHtml(findString(r, "side")),
+              formatThousands(findNumber(r, "active_force_start_N").value_or(0.0)),
+              formatThousands(findNumber(r, "active_force_end_N").value_or(0.0)));
+        block += "</table>\n";
+      }
+    }
+    if (!block.empty()) out += caseHeading(c) + block;
+  }
+  return out;
+}
+
 }  // namespace
 }  // namespace report
 
@@ -477,6 +577,7 @@ std::string renderHtmlReport(const nlohmann::ordered_json& result) {
                   "Estimated as 1.5 &times; compression / endplate area (Nachemson 1960).",
                   discPressureFigures(cases));
   html += section("Assessment, warnings and reserves", "", findings(cases));
+  html += section("Conditions, strain, abdominal pressure and fatigue", "", bodyState(cases));
   html += section("NIOSH lifting equation",
                   "The multipliers, recommended weight limit and "
                   "lifting index (Waters et al. 1993).",
