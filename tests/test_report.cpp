@@ -144,7 +144,7 @@ std::vector<std::vector<std::string>> parseCsv(const std::string& text) {
 }
 
 fs::path freshDir(const std::string& name) {
-  const fs::path dir =
+  fs::path dir =
       fs::temp_directory_path() / ("dorsum_report_" + std::to_string(::getpid()) + "_" + name);
   fs::remove_all(dir);
   return dir;

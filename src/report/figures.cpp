@@ -212,8 +212,9 @@ std::string levelChart(const LevelChart& chart, const Json& case_result, double 
   const auto values = chart.values(case_result);
   constexpr double kLeft = 64, kTop = 14, kHeight = 240, kBottom = 54, kRight = 12;
   constexpr double kMinPlot = 330;  // room for the limit lines' labels
-  band = std::max(band, kMinPlot / std::max<size_t>(1, values.size()));
-  const double width = kLeft + band * values.size() + kRight;
+  const auto count = static_cast<double>(std::max<size_t>(1, values.size()));
+  band = std::max(band, kMinPlot / count);
+  const double width = kLeft + band * static_cast<double>(values.size()) + kRight;
   const LinearScale y{chart.lo, chart.hi, kTop + kHeight, kTop};
   std::string out =
       svgOpen(width, kTop + kHeight + kBottom, "chart " + chart.css_class, chart.title);
@@ -231,7 +232,7 @@ std::string levelChart(const LevelChart& chart, const Json& case_result, double 
   const double zero = y(std::clamp(0.0, chart.lo, chart.hi));
   for (size_t i = 0; i < values.size(); ++i) {
     const auto& [level, v] = values[i];
-    const double x = kLeft + band * i;
+    const double x = kLeft + band * static_cast<double>(i);
     const double top = std::min(zero, y(v)), height = std::abs(y(v) - zero);
     out += fmt::format(
         "<rect class=\"bar {}\" data-level=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\">"
@@ -313,6 +314,7 @@ std::vector<std::pair<std::string, double>> discPressures(const Json& case_resul
 
 std::vector<double> secondOf(const std::vector<std::pair<std::string, double>>& pairs) {
   std::vector<double> out;
+  out.reserve(pairs.size());
   for (const auto& p : pairs) out.push_back(p.second);
   return out;
 }

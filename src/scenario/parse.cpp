@@ -213,8 +213,10 @@ void checkTable(const Json& table, const std::string& section, const std::string
     throw InputError(fmt::format("{}: {}: expected a table ([{}])", src, path, path));
   const std::vector<Key>& keys = keysOf(section);
   std::vector<std::string> names;
+  names.reserve(keys.size());
   for (const Key& k : keys) names.push_back(k.name);
-  for (const auto& [name, value] : table.items()) {
+  for (const auto& [key_name, value] : table.items()) {
+    const std::string name = key_name;  // (a lambda cannot capture a structured binding in C++17)
     const auto it =
         std::find_if(keys.begin(), keys.end(), [&](const Key& k) { return name == k.name; });
     if (it == keys.end())

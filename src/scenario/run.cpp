@@ -267,7 +267,7 @@ void addHandLoads(const Model& m, Data& d, const ScenarioLoad& load) {
   std::vector<const char*> hands;
   if (load.hands != "left") hands.push_back("hand_r.grip_centre");
   if (load.hands != "right") hands.push_back("hand_l.grip_centre");
-  const double share = 1.0 / hands.size();
+  const double share = 1.0 / static_cast<double>(hands.size());
   for (const char* h : hands) {
     const int l = m.findLandmark(h);
     const Vec3 f = share * (load.mass_kg * m.gravity + load.force_N);
