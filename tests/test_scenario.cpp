@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "dorsum/anatomy.hpp"
@@ -331,6 +333,25 @@ TEST(Scenario, AHipAngleFixesThePelvisAndTheLumbarSpineTakesTheRest) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("not both"), std::string::npos);
   }
+}
+
+}  // namespace dorsum
+
+namespace dorsum {
+
+TEST(Scenario, TheExampleInTheDocumentationRuns) {
+  // docs/SCENARIOS.md opens with an example; it must stay a scenario that works.
+  std::ifstream in(std::string(DORSUM_SOURCE_DIR) + "/docs/SCENARIOS.md");
+  ASSERT_TRUE(in) << "docs/SCENARIOS.md not found";
+  const std::string doc{std::istreambuf_iterator<char>(in), {}};
+  const size_t start = doc.find("```toml\n");
+  ASSERT_NE(start, std::string::npos);
+  const size_t end = doc.find("```", start + 8);
+  const Scenario s = parseScenario(doc.substr(start + 8, end - start - 8), "docs/SCENARIOS.md");
+  const Json r = analyzeScenario(s);
+  EXPECT_EQ(r["variants"].size(), 4u);
+  EXPECT_TRUE(r.contains("niosh"));
+  EXPECT_EQ(r["conditions"][0]["kind"], "weakness");
 }
 
 }  // namespace dorsum
