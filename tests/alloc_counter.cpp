@@ -41,6 +41,22 @@ void* operator new(std::size_t size) {
 void* operator new[](std::size_t size) {
   return operator new(size);
 }
+// The nothrow forms too (std::stable_sort's temporary buffer uses them): every operator new
+// that pairs with the operator delete below must allocate with malloc, or a sanitizer sees
+// memory from its own operator new freed with free.
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  note();
+  return __real_malloc(size == 0 ? 1 : size);
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
+  return operator new(size, tag);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
 void operator delete(void* p) noexcept {
   std::free(p);
 }
