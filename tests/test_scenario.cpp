@@ -229,8 +229,9 @@ TEST(Scenario, ASpasmAddsLoadToTheSpine) {
     const double spasm = v["values"]["conditions.lumbar_spasm.activation"].get<double>();
     for (const Json& f : v["fascicles"])
       if (f["side"] == "right" &&
-          (f["muscle"] == "multifidus" || f["muscle"] == "longissimus_thoracis"))
+          (f["muscle"] == "multifidus" || f["muscle"] == "longissimus_thoracis")) {
         EXPECT_GE(f["activation"].get<double>(), spasm - 1e-6);
+      }
     const double c = joint(v, "L4_L5", "compression_N");
     EXPECT_GT(c, last);
     last = c;
@@ -301,8 +302,9 @@ TEST(Scenario, IntraAbdominalPressureFollowsTheL4L5MomentAndUnloadsTheSpine) {
   // The abdominal wall holds it.
   const double a_min = iap["abdominal_wall_min_activation"].get<double>();
   for (const Json& f : on["fascicles"])
-    if (f["muscle"] == "transversus_abdominis" || f["muscle"] == "internal_oblique")
+    if (f["muscle"] == "transversus_abdominis" || f["muscle"] == "internal_oblique") {
       EXPECT_GE(f["activation"].get<double>(), a_min - 1e-9) << f["name"];
+    }
   // Stokes et al. 2010: intra-abdominal pressurization reduces spinal compression.
   EXPECT_LT(joint(on, "L4_L5", "compression_N"), joint(off, "L4_L5", "compression_N"));
   // Upright standing needs too small a moment for any pressure.

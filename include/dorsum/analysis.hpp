@@ -67,8 +67,12 @@ double lumbarFlexionForTrunkFlexion(double trunk_flexion_deg);
 void applyPosture(const Model& model, Data& data, const Posture& posture,
                   std::vector<std::string>* notes = nullptr);
 
-// The held load as external forces at the hands' grip centres (half in each hand).
-void applyHandLoad(const Model& model, Data& data, double mass_kg);
+enum class Hands { kBoth, kRight, kLeft };
+
+// Replaces data.external_loads by what the hands hold: the weight of mass_kg plus a further
+// force (world frame, e.g. pushing), at the grip centres of the hands given, shared equally.
+void applyHandLoad(const Model& model, Data& data, double mass_kg,
+                   const Vec3& extra_force_W = Vec3::Zero(), Hands hands = Hands::kBoth);
 
 // Intradiscal pressure estimate, MPa: 1.5 x compression / endplate area (Nachemson 1960's
 // correction factor for the nucleus; areas from data/anatomy/spine.toml, scaled to the subject).

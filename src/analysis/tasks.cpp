@@ -38,13 +38,17 @@ const Task* findBuiltinTask(const std::string& name) {
   return nullptr;
 }
 
-void applyHandLoad(const Model& m, Data& d, double mass_kg) {
+void applyHandLoad(const Model& m, Data& d, double mass_kg, const Vec3& extra_force_W,
+                   Hands hands) {
   d.external_loads.clear();
-  if (mass_kg <= 0.0) return;
-  for (const char* hand : {"hand_r", "hand_l"}) {
-    const int l = m.findLandmark(std::string(hand) + ".grip_centre");
-    d.external_loads.push_back(
-        {m.landmark_body[l], m.landmark_location[l], 0.5 * mass_kg * m.gravity, Vec3::Zero()});
+  const double share = hands == Hands::kBoth ? 0.5 : 1.0;
+  const Vec3 force = share * (mass_kg * m.gravity + extra_force_W);
+  if (force.norm() == 0.0) return;
+  for (const char* grip : {"hand_r.grip_centre", "hand_l.grip_centre"}) {
+    const bool right = grip[5] == 'r';
+    if ((right && hands == Hands::kLeft) || (!right && hands == Hands::kRight)) continue;
+    const int l = m.findLandmark(grip);
+    d.external_loads.push_back({m.landmark_body[l], m.landmark_location[l], force, Vec3::Zero()});
   }
 }
 

@@ -129,7 +129,7 @@ RecruitmentSettings settingsFor(const Model& m, const Scenario& s) {
 Vec3 landmarkW(const Model& m, const Data& d, const std::string& name) {
   const int l = m.findLandmark(name);
   if (l < 0) throw Error("built-in model: no landmark " + name);
-  return d.body_pose[m.landmark_body[l]] * m.landmark_location[l];
+  return calcPointPosition(m, d, m.landmark_body[l], m.landmark_location[l]);
 }
 
 Vec3 gripMid(const Model& m, const Data& d) {
@@ -262,20 +262,6 @@ Posture reachTarget(const Model& m, Data& d, const ScenarioPosture& sp,
 
 // ---- loads and supports ------------------------------------------------------------------
 
-void addHandLoads(const Model& m, Data& d, const ScenarioLoad& load) {
-  d.external_loads.clear();
-  std::vector<const char*> hands;
-  if (load.hands != "left") hands.push_back("hand_r.grip_centre");
-  if (load.hands != "right") hands.push_back("hand_l.grip_centre");
-  const double share = 1.0 / static_cast<double>(hands.size());
-  for (const char* h : hands) {
-    const int l = m.findLandmark(h);
-    const Vec3 f = share * (load.mass_kg * m.gravity + load.force_N);
-    if (f.norm() > 0.0)
-      d.external_loads.push_back({m.landmark_body[l], m.landmark_location[l], f, Vec3::Zero()});
-  }
-}
-
 bool inSubtree(const Model& m, int body, int root) {
   for (int b = body; b >= 0; b = m.body_parent[b])
     if (b == root) return true;
@@ -287,14 +273,13 @@ void addLoad(Data& d, int body, const Vec3& point_W, const Vec3& force_W) {
   d.external_loads.push_back({body, X.R.transpose() * (point_W - X.p), force_W, Vec3::Zero()});
 }
 
-// Supports as external forces by the rules of docs/SCENARIOS.md. Returns the support forces for
-// the result: name, point, force.
+// Supports as external forces by the rules of docs/SCENARIOS.md, after calcKinematics and the
+// hand loads. Returns the support forces for the result: name, point, force.
 std::vector<std::tuple<std::string, Vec3, Vec3>> addSupports(const Model& m, Data& d,
                                                              const ScenarioPosture& sp,
                                                              std::vector<std::string>& notes) {
   std::vector<std::tuple<std::string, Vec3, Vec3>> out;
   if (sp.support == Support::kNone) return out;
-  calcKinematics(m, d);
   const Vec3 g = m.gravity;
   if (sp.support == Support::kBed) {
     // Each segment rests on the mattress under its own centre of mass.
@@ -555,9 +540,11 @@ Json runScenario(const Scenario& s, const RunOptions& options) {
   if (s.posture.hand_target) posture = reachTarget(m, d, s.posture, notes);
   applyPosture(m, d, posture, &notes);
   calcKinematics(m, d);
-  addHandLoads(m, d, s.load);
+  applyHandLoad(m, d, s.load.mass_kg, s.load.force_N,
+                s.load.hands == "right"  ? Hands::kRight
+                : s.load.hands == "left" ? Hands::kLeft
+                                         : Hands::kBoth);
   const auto supports = addSupports(m, d, s.posture, notes);
-  calcKinematics(m, d);
   calcMusclePaths(m, d);
   calcMuscleState(m, d);
   Json iap = nullptr;
