@@ -1,6 +1,8 @@
 // The `dorsum` command end to end: results, JSON, and one clear message for bad input.
 #include <gtest/gtest.h>
 
+#include "cli_run.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 #include <array>
@@ -12,22 +14,9 @@
 
 namespace {
 
-struct CliRun {
-  int status = -1;
-  std::string out;  // standard output and error together
-};
-
+using dorsum::test::CliRun;
 CliRun run(const std::string& args) {
-  CliRun r;
-  const std::string command = std::string(DORSUM_CLI_PATH) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer{};
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return dorsum::test::runCli(args);
 }
 
 std::string read(const std::filesystem::path& p) {

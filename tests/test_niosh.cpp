@@ -4,6 +4,8 @@
 // `dorsum niosh` end to end.
 #include <gtest/gtest.h>
 
+#include "cli_run.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 #include <array>
@@ -419,22 +421,9 @@ TEST(NioshJobFile, BadFilesNameTheKey) {
 
 // ---- `dorsum niosh` end to end ----------------------------------------------------------------
 
-struct CliRun {
-  int status = -1;
-  std::string out;  // standard output and error together
-};
-
+using dorsum::test::CliRun;
 CliRun run(const std::string& args) {
-  CliRun r;
-  const std::string command = std::string(DORSUM_CLI_PATH) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer{};
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return dorsum::test::runCli(args);
 }
 
 const std::string kLift =
