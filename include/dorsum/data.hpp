@@ -102,7 +102,14 @@ struct Data {
   std::vector<Vec3> ground_force_W;      // reaction of the ground on each contact, N    (nground)
   std::vector<Vec3> ground_moment_W;     // its free moment, N m                          (nground)
   Eigen::VectorXd tau_inverse_dynamics;  // generalized force the actuators must supply (ndof)
-  Eigen::VectorXd tau_passive;           // supplied by the passive coordinate forces  (ndof)
+  // supplied by the passive structures: each coordinate's passive force and the ligaments (ndof)
+  Eigen::VectorXd tau_passive;
+  // Ligaments (calcLigaments): end points in world (origin, insertion), length, tension, and
+  // their generalized force on each coordinate
+  std::vector<std::array<Vec3, 2>> ligament_point_W;  // m                      (nligament)
+  Eigen::VectorXd ligament_length;                    // m                      (nligament)
+  Eigen::VectorXd ligament_force;                     // N                      (nligament)
+  Eigen::VectorXd coord_ligament_force;               // N m or N               (ncoord)
 
   // ---- solveRecruitment (recruit.hpp); muscle forces land in muscle_force
   Eigen::VectorXd contact_force;       // scapulothoracic pressing force, N            (ncontact)

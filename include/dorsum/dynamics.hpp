@@ -21,6 +21,18 @@ namespace dorsum {
 // The root's residual is then zero and the legs' joint moments follow from the ground reaction.
 void calcInverseDynamics(const Model& model, Data& data);
 
+// The tension of a ligament of the given slack length (m), stiffness (N/m) and toe strain at
+// `length` (m), by the law of LigamentSpec (spec.hpp): zero while slack, quadratic in the strain
+// up to the toe strain, linear beyond.
+double ligamentForce(double length, double slack_length, double stiffness, double toe_strain);
+
+// After calcKinematics: every ligament's end points (ligament_point_W), length and tension, and
+// the generalized force the ligaments exert on each coordinate (coord_ligament_force, positive
+// pushing the coordinate towards larger values). calcInverseDynamics calls it and adds its
+// share to tau_passive; compile() uses it to set slack lengths and to split in-vitro curves.
+// Does not allocate.
+void calcLigaments(const Model& model, Data& data);
+
 // Sums wrenches given per body (forces and moments about the world origin) over each body's
 // subtree, the body included: what crosses the joint above it. Inverse dynamics and joint
 // loads both use it. Does not allocate.

@@ -137,6 +137,18 @@ struct Model {
   std::vector<int> ground_body;
   std::vector<Vec3> ground_location;  // body frame, m
 
+  // ligaments: straight passive bands between two bodies (spec.hpp LigamentSpec) (nligament)
+  int nligament = 0;
+  std::vector<std::string> ligament_name;
+  std::vector<int> ligament_joint;                  // the joint it spans, -1 if not given
+  std::vector<std::array<int, 2>> ligament_body;    // origin's and insertion's body
+  std::vector<std::array<Vec3, 2>> ligament_point;  // in those bodies' frames, m
+  std::vector<int> ligament_common_body;            // their lowest common ancestor
+  std::vector<double> ligament_slack_length;        // L0, m
+  std::vector<double> ligament_stiffness;           // k, N/m
+  std::vector<double> ligament_toe_strain;          // e_toe
+  std::vector<double> ligament_failure_force;       // N
+
   std::vector<Function> functions;  // every non-identity function the model uses
 
   // Look-up by name: the index, or -1.
@@ -145,6 +157,7 @@ struct Model {
   int findCoordinate(const std::string& name) const;
   int findLandmark(const std::string& name) const;
   int findMuscle(const std::string& name) const;
+  int findLigament(const std::string& name) const;
 
   // Value, slope and curvature of function f of the table at x; f = -1 is the identity, which
   // has no table entry (axes, coupling terms and moving points use it most of the time).
@@ -157,7 +170,7 @@ struct Model {
   }
 
   std::unordered_map<std::string, int> body_index, joint_index, coord_index, landmark_index,
-      muscle_index;
+      muscle_index, ligament_index;
 };
 
 // Checks a ModelSpec and compiles it. Throws SpecError naming the object and field at fault.

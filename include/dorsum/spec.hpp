@@ -69,6 +69,12 @@ struct CoordinateSpec {
   // joint's moment-angle stiffness), N m or N, as a function of the coordinate's value;
   // positive pushes the coordinate towards larger values.
   std::optional<Function> passive_force;
+  // The passive_force curve was measured on a whole motion segment (an in-vitro pure-moment
+  // test), so it already holds the moment of the model's ligaments that span this coordinate's
+  // joint. compile() then keeps only the remainder (disc and facets): it subtracts the
+  // ligaments' generalized force along this coordinate, the others at their defaults, so that
+  // the ligaments' moment is not counted twice while their pull still loads the joint.
+  bool passive_force_includes_ligaments = false;
   // Balanced by the muscles in recruitment (intervertebral and shoulder-girdle coordinates);
   // the others are reported as net joint moments.
   bool balanced = false;
@@ -188,6 +194,23 @@ struct ContactSpec {
   Vec3 radii = Vec3::Ones();   // semi-axes along surface_body's axes, m
 };
 
+// A passive band between two landmarks (a spinal ligament): a straight line that pulls only,
+// with a quadratic toe region and a linear region. With e = L / slack_length - 1:
+//   F = 0 for e <= 0;  F = k L0 e^2 / (2 e_toe) for e < e_toe;  F = k L0 (e - e_toe / 2) beyond,
+// where k = stiffness (N/m of elongation in the linear region) and L0 = slack_length.
+struct LigamentSpec {
+  std::string name;
+  std::string origin, insertion;  // landmark names ("L4.spinous_process_tip")
+  std::string joint;              // the joint it spans (for grouping and reports); may be empty
+  double stiffness = 0.0;         // k, N/m
+  double toe_strain = 0.05;       // e_toe
+  // Slack length L0, m. When not positive, compile() sets it from the length at the default
+  // posture: L0 = L_default / (1 + reference_strain).
+  double slack_length = 0.0;
+  double reference_strain = 0.0;
+  double failure_force = std::numeric_limits<double>::infinity();  // N, reported, not enforced
+};
+
 // Where the ground holds the body up: the root's residual wrench is shared among these
 // points (the feet) by inverse dynamics (dynamics.hpp documents the rule).
 struct GroundContactSpec {
@@ -206,6 +229,7 @@ struct ModelSpec {
   std::vector<MuscleSpec> muscles;
   std::vector<ContactSpec> contacts;
   std::vector<GroundContactSpec> ground_contacts;
+  std::vector<LigamentSpec> ligaments;
 
   // Appends and returns a reference to the new element (for readable inline test models).
   BodySpec& addBody(std::string name, double mass, const Vec3& com = Vec3::Zero(),

@@ -56,6 +56,7 @@ ModelSpec buildBackModel(const Subject& subject) {
   anatomy::addExtraLandmarks(b);
   anatomy::buildMuscles(b);
   anatomy::addPassiveAndBalance(b);
+  anatomy::addLigaments(b);
   anatomy::addContacts(b);
   return std::move(b.spec);
 }

@@ -69,6 +69,7 @@ void buildMuscles(Builder& b);
 // Intervertebral moment-angle stiffness, the balanced coordinates, ground and scapulothoracic
 // contacts.
 void addPassiveAndBalance(Builder& b);
+void addLigaments(Builder& b);
 void addContacts(Builder& b);
 
 const std::map<std::string, std::string_view>& embeddedFiles();  // embedded_anatomy.cpp

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <set>
 
 #include "builder.hpp"
 #include "dorsum/error.hpp"
@@ -297,6 +298,58 @@ void addPassiveAndBalance(Builder& b) {
       c.balanced = true;  // every intervertebral and craniovertebral coordinate
     }
     if (name.rfind("clavicle_", 0) == 0 || name.rfind("scapula_", 0) == 0) c.balanced = true;
+  }
+}
+
+// The posterior ligaments of spine_passive.toml [ligaments.*], one per kind, joint and side,
+// from the upper vertebra's landmark to the lower one's (the pelvis's at L5_S1). The joints
+// they span get passive_force_includes_ligaments: their in-vitro curves were measured with the
+// ligaments in place, so compile() keeps only the remainder for the disc and facets.
+void addLigaments(Builder& b) {
+  const Table kinds = b.passive.at("ligaments");
+  std::set<std::string> spanned;
+  for (const std::string& kind : kinds.keys()) {
+    const Table t = kinds.at(kind);
+    const std::string first = t.text("first_joint"), last = t.text("last_joint");
+    bool inside = false;
+    for (size_t i = 1; i < kLevels.size(); ++i) {
+      const std::string &lower = kLevels[i - 1], &upper = kLevels[i];
+      const std::string joint = jointName(upper, lower);
+      if (joint == first) inside = true;
+      if (!inside) continue;
+      const char* region = lower == "S1" || lower[0] == 'L' ? "lumbar"
+                           : lower[0] == 'T'                ? "thoracic"
+                                                            : "cervical";
+      const Table r = t.at(region);
+      const std::string to_landmark = lower == "S1"          ? t.text("sacrum_landmark")
+                                      : r.has("to_landmark") ? r.text("to_landmark")
+                                                             : t.text("to_landmark");
+      const bool bilateral = t.raw("bilateral").as_boolean();
+      for (int side = 0; side < (bilateral ? 2 : 1); ++side) {
+        const auto sided = [&](std::string name) {
+          if (side == 1 && name.size() > 2 && name.compare(name.size() - 2, 2, "_r") == 0)
+            name.replace(name.size() - 2, 2, "_l");
+          return name;
+        };
+        LigamentSpec l;
+        l.name = fmt::format("{}_{}{}", kind, joint, bilateral ? (side == 0 ? "_r" : "_l") : "");
+        l.origin = upper + "." + sided(t.text("from_landmark"));
+        l.insertion = bodyOf(lower) + "." + sided(to_landmark);
+        l.joint = joint;
+        l.stiffness = r.number("stiffness_N_per_m") * t.numberOr("side_share", 1.0);
+        l.toe_strain = t.number("toe_strain");
+        l.reference_strain = t.number("neutral_strain");
+        l.failure_force = r.number("failure_force_N") * t.numberOr("side_share", 1.0);
+        b.spec.ligaments.push_back(l);
+      }
+      spanned.insert(joint);
+      if (joint == last) break;
+    }
+  }
+  for (CoordinateSpec& c : b.spec.coordinates) {
+    const size_t cut = c.name.find('_', c.name.find('_') + 1);  // "L4_L5_extension" -> "L4_L5"
+    if (c.passive_force && cut != std::string::npos && spanned.count(c.name.substr(0, cut)))
+      c.passive_force_includes_ligaments = true;
   }
 }
 

@@ -162,9 +162,13 @@ void projectOnAxes(const Model& m, Data& d) {
 
 void calcPassiveForces(const Model& m, Data& d) {
   d.tau_passive.setZero();
+  if (m.nligament > 0) calcLigaments(m, d);
   for (int c = 0; c < m.ncoord; ++c) {
-    if (m.coord_passive[c] < 0) continue;
-    const double force = m.functions[m.coord_passive[c]].value(d.coord_value[c]);
+    const bool own = m.coord_passive[c] >= 0;
+    const double ligaments = m.nligament > 0 ? d.coord_ligament_force[c] : 0.0;
+    if (!own && ligaments == 0.0) continue;
+    const double force =
+        (own ? m.functions[m.coord_passive[c]].value(d.coord_value[c]) : 0.0) + ligaments;
     const int start = m.coord_jac_start[c];
     for (int e = 0; e < m.coord_jac_count[c]; ++e)
       d.tau_passive[m.jac_dof[start + e]] += force * d.coord_jac[start + e];

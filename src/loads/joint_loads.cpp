@@ -1,7 +1,7 @@
 // The load across a joint is what the subtree above it needs (inertia minus gravity and
 // external loads, from inverse dynamics) less what the muscles and contacts crossing into the
-// subtree supply; the joint itself (disc, facets, passive stiffness, any reserve actuator)
-// transmits the rest.
+// subtree supply (the ligaments' pull counts with the muscles'); the joint itself (disc, facets,
+// the rest of the passive stiffness, any reserve actuator) transmits the rest.
 #include <Eigen/Geometry>
 
 #include "dorsum/dynamics.hpp"
@@ -38,6 +38,18 @@ void applyMuscleForces(const Model& m, Data& d) {
   }
 }
 
+void applyLigamentForces(const Model& m, Data& d) {
+  for (int l = 0; l < m.nligament; ++l) {
+    const double tension = d.ligament_force[l];
+    if (tension == 0.0) continue;
+    const Vec3& p0 = d.ligament_point_W[l][0];
+    const Vec3& p1 = d.ligament_point_W[l][1];
+    const Vec3 pull = tension * (p1 - p0) / d.ligament_length[l];  // on the origin
+    addForce(d, m.ligament_body[l][0], p0, pull);
+    addForce(d, m.ligament_body[l][1], p1, -pull);
+  }
+}
+
 void applyContactForces(const Model& m, Data& d) {
   for (int c = 0; c < m.ncontact; ++c) {
     const double f = d.contact_force[c];
@@ -58,6 +70,7 @@ void calcJointLoads(const Model& model, Data& data) {
     d.body_actuator_moment_W[b].setZero();
   }
   applyMuscleForces(model, d);
+  applyLigamentForces(model, d);
   applyContactForces(model, d);
   sumOverSubtrees(model, d.body_actuator_force_W, d.body_actuator_moment_W,
                   d.subtree_actuator_force_W, d.subtree_actuator_moment_W);

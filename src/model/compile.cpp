@@ -6,7 +6,10 @@
 #include <functional>
 #include <set>
 
+#include "dorsum/data.hpp"
+#include "dorsum/dynamics.hpp"
 #include "dorsum/error.hpp"
+#include "dorsum/kinematics.hpp"
 #include "dorsum/model.hpp"
 
 namespace dorsum {
@@ -515,6 +518,163 @@ void compileContacts(const ModelSpec& spec, Model& m) {
   m.nground = static_cast<int>(spec.ground_contacts.size());
 }
 
+int commonAncestor(const Model& m, int a, int b) {
+  while (a != b) {
+    if (m.body_depth[a] >= m.body_depth[b])
+      a = m.body_parent[a];
+    else
+      b = m.body_parent[b];
+  }
+  return a;
+}
+
+void compileLigaments(const ModelSpec& spec, Model& m) {
+  m.ligament_index = indexNames(spec.ligaments, "ligament");
+  for (const LigamentSpec& ls : spec.ligaments) {
+    const std::string where = fmt::format("ligament '{}'", ls.name);
+    std::array<int, 2> body{};
+    std::array<Vec3, 2> point;
+    for (int k = 0; k < 2; ++k) {
+      const std::string& name = k == 0 ? ls.origin : ls.insertion;
+      const int l = m.findLandmark(name);
+      if (l < 0)
+        fail(fmt::format("{}: unknown {} landmark '{}'", where, k == 0 ? "origin" : "insertion",
+                         name));
+      body[k] = m.landmark_body[l];
+      point[k] = m.landmark_location[l];
+    }
+    if (body[0] == body[1]) fail(where + ": both ends are on the same body");
+    int joint = -1;
+    if (!ls.joint.empty() && (joint = m.findJoint(ls.joint)) < 0)
+      fail(fmt::format("{}: unknown joint '{}'", where, ls.joint));
+    checkPositive(ls.stiffness, where, "stiffness", "N/m");
+    checkPositive(ls.toe_strain, where, "toe_strain", "(strain)");
+    if (std::isnan(ls.slack_length) || std::isinf(ls.slack_length))
+      fail(where + ": slack_length is NaN or infinite");
+    if (!std::isfinite(ls.reference_strain) || ls.reference_strain <= -1.0)
+      fail(fmt::format("{}: reference_strain must be above -1, is {:g}", where,
+                       ls.reference_strain));
+    if (std::isnan(ls.failure_force) || ls.failure_force <= 0.0)
+      fail(where + ": failure_force must be positive");
+    m.ligament_name.push_back(ls.name);
+    m.ligament_joint.push_back(joint);
+    m.ligament_body.push_back(body);
+    m.ligament_point.push_back(point);
+    m.ligament_common_body.push_back(commonAncestor(m, body[0], body[1]));
+    m.ligament_slack_length.push_back(ls.slack_length);
+    m.ligament_stiffness.push_back(ls.stiffness);
+    m.ligament_toe_strain.push_back(ls.toe_strain);
+    m.ligament_failure_force.push_back(ls.failure_force);
+  }
+  m.nligament = static_cast<int>(spec.ligaments.size());
+}
+
+bool coordinateMovesJoint(const Model& m, int c, int j) {
+  for (int a = m.joint_axis_start[j]; a < m.joint_axis_start[j] + m.joint_axis_count[j]; ++a)
+    if (m.axis_coord[a] == c) return true;
+  return false;
+}
+
+// What needs the compiled model's kinematics: slack lengths given as a strain at the default
+// posture, and the passive curves that already hold the ligaments' moment (CoordinateSpec::
+// passive_force_includes_ligaments), which keep the remainder. The curves are sampled at their
+// own knots and every quarter degree (or quarter millimetre) over the coordinate's range.
+void resolveLigaments(const ModelSpec& spec, Model& m) {
+  bool any_slack = false, any_split = false;
+  for (const LigamentSpec& ls : spec.ligaments) any_slack |= ls.slack_length <= 0.0;
+  for (const CoordinateSpec& cs : spec.coordinates)
+    any_split |= cs.passive_force_includes_ligaments && cs.passive_force.has_value();
+  if (!any_slack && !any_split) return;
+  Data d = makeData(m);
+  calcKinematics(m, d);
+  if (any_slack) {
+    for (int l = 0; l < m.nligament; ++l) {
+      if (spec.ligaments[l].slack_length > 0.0) continue;
+      const Vec3 p0 = d.body_pose[m.ligament_body[l][0]] * m.ligament_point[l][0];
+      const Vec3 p1 = d.body_pose[m.ligament_body[l][1]] * m.ligament_point[l][1];
+      const double length = (p1 - p0).norm();
+      if (length < 1e-9)
+        fail(fmt::format("ligament '{}': its ends coincide at the default posture",
+                         m.ligament_name[l]));
+      m.ligament_slack_length[l] = length / (1.0 + spec.ligaments[l].reference_strain);
+    }
+  }
+  if (!any_split || m.nligament == 0) return;
+  // The sample points of each split coordinate: the curve's knots and a fine grid over the range.
+  const auto samples = [&](int c) {
+    const Function& whole = m.functions[m.coord_passive[c]];
+    const double lo = std::isfinite(m.coord_min[c]) ? m.coord_min[c] : -1.0;
+    const double hi = std::isfinite(m.coord_max[c]) ? m.coord_max[c] : 1.0;
+    const double step = m.coord_rotational[c] ? 0.25 * M_PI / 180.0 : 2.5e-4;
+    std::vector<double> x;
+    for (double v : whole.x())
+      if (v > lo && v < hi) x.push_back(v);
+    for (double v = lo; v < hi; v += step) x.push_back(v);
+    x.push_back(hi);
+    x.push_back(m.coord_default[c]);
+    std::sort(x.begin(), x.end());
+    x.erase(
+        std::unique(x.begin(), x.end(), [&](double a, double b) { return std::abs(a - b) < 1e-9; }),
+        x.end());
+    return x;
+  };
+  // The ligaments' generalized force on coordinate c at value v, the others at their defaults.
+  const auto ligamentsAt = [&](int c, double v) {
+    setDefaultState(m, d);
+    d.q[m.coord_dof[c]] = v;
+    calcKinematics(m, d);
+    calcLigaments(m, d);
+    return d.coord_ligament_force[c];
+  };
+  std::vector<int> split;
+  for (int c = 0; c < m.ncoord; ++c) {
+    const CoordinateSpec& cs = spec.coordinates[c];
+    if (!cs.passive_force_includes_ligaments || m.coord_passive[c] < 0) continue;
+    if (m.coord_dof[c] < 0)
+      fail(
+          fmt::format("coordinate '{}': passive_force_includes_ligaments needs an independent "
+                      "coordinate (it is locked or coupled)",
+                      cs.name));
+    split.push_back(c);
+  }
+  // The ligaments are part of the segment whose curve was measured, so what they add to the
+  // generalized force away from the default may not exceed the measured curve (where it is
+  // above 1 N m or 1 N, away from the neutral zone). Where their stiffness (from isolated
+  // ligament tests) says more, every ligament of that joint is made softer by one factor.
+  std::vector<double> joint_scale(m.njoint, 1.0);
+  for (int c : split) {
+    const Function& whole = m.functions[m.coord_passive[c]];
+    const double rest = ligamentsAt(c, m.coord_default[c]);
+    for (double v : samples(c)) {
+      const double measured = whole.value(v);
+      if (std::abs(measured) < 1.0) continue;
+      const double added = ligamentsAt(c, v) - rest;
+      if (added / measured <= 1.0) continue;
+      for (int l = 0; l < m.nligament; ++l) {
+        const int j = m.ligament_joint[l];
+        if (j >= 0 && coordinateMovesJoint(m, c, j))
+          joint_scale[j] = std::min(joint_scale[j], measured / added);
+      }
+    }
+  }
+  for (int l = 0; l < m.nligament; ++l)
+    if (m.ligament_joint[l] >= 0) m.ligament_stiffness[l] *= joint_scale[m.ligament_joint[l]];
+  // The remainder, kept with a non-negative stiffness: outwards from the default it may not
+  // turn back (it keeps its value at the default, where a pre-tensioned ligament is balanced by
+  // the disc, as in the motion segment at rest).
+  for (int c : split) {
+    const Function& whole = m.functions[m.coord_passive[c]];
+    const std::vector<double> x = samples(c);
+    std::vector<double> y(x.size());
+    for (size_t k = 0; k < x.size(); ++k) y[k] = whole.value(x[k]) - ligamentsAt(c, x[k]);
+    const size_t zero = static_cast<size_t>(
+        std::lower_bound(x.begin(), x.end(), m.coord_default[c] - 1e-9) - x.begin());
+    for (size_t k = zero + 1; k < x.size(); ++k) y[k] = std::min(y[k], y[k - 1]);
+    for (size_t k = zero; k-- > 0;) y[k] = std::max(y[k], y[k + 1]);
+    m.functions[m.coord_passive[c]] = Function::piecewiseLinear(x, y);
+  }
+}
+
 }  // namespace
 
 Model compile(const ModelSpec& spec) {
@@ -530,6 +690,8 @@ Model compile(const ModelSpec& spec) {
   compileMuscles(spec, m);
   compileMuscleDofRanges(m);
   compileContacts(spec, m);
+  compileLigaments(spec, m);
+  resolveLigaments(spec, m);
   return m;
 }
 
@@ -552,6 +714,9 @@ int Model::findLandmark(const std::string& n) const {
 }
 int Model::findMuscle(const std::string& n) const {
   return findIn(muscle_index, n);
+}
+int Model::findLigament(const std::string& n) const {
+  return findIn(ligament_index, n);
 }
 
 }  // namespace dorsum

@@ -49,6 +49,10 @@ Data makeData(const Model& model) {
   d.ground_moment_W.assign(model.nground, Vec3::Zero());
   d.tau_inverse_dynamics.setZero(model.ndof);
   d.tau_passive.setZero(model.ndof);
+  d.ligament_point_W.assign(model.nligament, {Vec3::Zero(), Vec3::Zero()});
+  d.ligament_length.setZero(model.nligament);
+  d.ligament_force.setZero(model.nligament);
+  d.coord_ligament_force.setZero(model.ncoord);
 
   d.contact_force.setZero(model.ncontact);
   d.contact_point_W.assign(model.ncontact, Vec3::Zero());

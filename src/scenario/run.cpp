@@ -65,6 +65,14 @@ void scaleCoordinate(CoordinateSpec& c, double range, double moment) {
     throw Error(fmt::format("cannot scale the passive curve of {} ({})", c.name, f.kindName()));
 }
 
+// The ligament's tension at a strain e becomes `moment` times its old tension at e / `range`,
+// as the coordinates' curves: stiffness x moment / range and toe strain x range do it exactly
+// (LigamentSpec's law); the slack length stays where the default posture puts it.
+void scaleLigament(LigamentSpec& l, double range, double moment) {
+  l.stiffness *= moment / range;
+  l.toe_strain *= range;
+}
+
 ModelSpec subjectSpec(const Scenario& s, std::vector<std::string>& notes) {
   ModelSpec spec = buildBackModel(s.subject.subject);
   const double flex = s.subject.flexibility_scale;
@@ -73,6 +81,13 @@ ModelSpec subjectSpec(const Scenario& s, std::vector<std::string>& notes) {
     for (const Condition& k : s.conditions)
       if (k.kind == Condition::Kind::kStiffness && inRegion(c.name, k.region))
         scaleCoordinate(c, k.range_scale, k.passive_scale);
+  }
+  for (LigamentSpec& l : spec.ligaments) {
+    const std::string as_coordinate = l.joint + "_extension";
+    if (flex != 1.0 && inRegion(as_coordinate, "spine")) scaleLigament(l, flex, 1.0);
+    for (const Condition& k : s.conditions)
+      if (k.kind == Condition::Kind::kStiffness && inRegion(as_coordinate, k.region))
+        scaleLigament(l, k.range_scale, k.passive_scale);
   }
   if (flex != 1.0)
     notes.push_back(
@@ -671,6 +686,22 @@ Json runScenario(const Scenario& s, const RunOptions& options) {
   out["disc_pressure_MPa"] = pressure;
   out["max_residual_Nm"] = d.max_residual;
 
+  // Ligaments: the tension of every posterior ligament, and those beyond their failure force.
+  Json ligaments = Json::array();
+  std::vector<std::pair<double, int>> overloaded;  // share of the failure force, ligament
+  for (int l = 0; l < m.nligament; ++l) {
+    const double share = d.ligament_force[l] / m.ligament_failure_force[l];
+    ligaments.push_back(
+        {{"name", m.ligament_name[l]},
+         {"joint", m.ligament_joint[l] >= 0 ? m.joint_name[m.ligament_joint[l]] : ""},
+         {"force_N", d.ligament_force[l]},
+         {"strain", d.ligament_length[l] / m.ligament_slack_length[l] - 1.0},
+         {"failure_force_N", m.ligament_failure_force[l]},
+         {"failure_share", share}});
+    if (share >= 1.0) overloaded.push_back({share, l});
+  }
+  out["ligaments"] = ligaments;
+
   Json reserves = Json::array(), net = Json::array();
   double worst_reserve = 0.0;
   std::string worst_reserve_coord;
@@ -821,6 +852,16 @@ Json runScenario(const Scenario& s, const RunOptions& options) {
                       "after {:.1f} min (of {:.0f})",
                       e.get<double>(), s.fatigue.duration_min));
     }
+  }
+  if (!overloaded.empty()) {
+    std::sort(overloaded.rbegin(), overloaded.rend());
+    level = 2;
+    messages.push_back(fmt::format(
+        "{} posterior ligament{} stretched beyond the failure force measured in vitro (most: {}, "
+        "{:.0f} N, {:.0f}% of {:.0f} N); a sprain risk",
+        overloaded.size(), overloaded.size() > 1 ? "s" : "", m.ligament_name[overloaded[0].second],
+        d.ligament_force[overloaded[0].second], 100.0 * overloaded[0].first,
+        m.ligament_failure_force[overloaded[0].second]));
   }
   if (!stretched.empty()) {
     level = std::max(level, 1);
