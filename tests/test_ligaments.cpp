@@ -14,6 +14,8 @@
 #include "dorsum/model.hpp"
 #include "dorsum/muscle_path.hpp"
 #include "dorsum/recruitment.hpp"
+#include "dorsum/report.hpp"
+#include "dorsum/scenario.hpp"
 
 using namespace dorsum;
 
@@ -247,4 +249,29 @@ TEST(BuiltinLigaments, TheyAddCompressionInAFlexedPosture) {
     compression[k++] = -d.joint_force_D[m.findJoint("L4_L5")].y();
   }
   EXPECT_GT(compression[0], compression[1] + 50.0);
+}
+
+TEST(BuiltinLigaments, ResultsListThemAndTheReportShowsTheLumbarOnes) {
+  // Stooping far forward stretches the lumbar supraspinous ligament; standing leaves it slack.
+  const auto run = [](const char* posture) {
+    return runScenario(parseScenario(
+        std::string("[scenario]\nname = \"t\"\n[posture]\n") + posture + "\n", "test.toml"));
+  };
+  const nlohmann::ordered_json flexed = run("trunk_flexion_deg = 80");
+  const nlohmann::ordered_json upright = run("name = \"standing\"");
+  const auto force = [](const nlohmann::ordered_json& r, const std::string& name) {
+    for (const auto& l : r["ligaments"])
+      if (l["name"] == name) return l["force_N"].get<double>();
+    return -1.0;
+  };
+  EXPECT_GT(force(flexed, "supraspinous_L3_L4"), 10.0);
+  EXPECT_EQ(force(upright, "supraspinous_L3_L4"), 0.0);
+  for (const auto& l : flexed["ligaments"]) {
+    EXPECT_GE(l["force_N"].get<double>(), 0.0) << l["name"];
+    EXPECT_NEAR(l["failure_share"].get<double>(),
+                l["force_N"].get<double>() / l["failure_force_N"].get<double>(), 1e-12);
+  }
+  const std::string html = renderHtmlReport(flexed);
+  EXPECT_NE(html.find("<h2>Posterior ligaments</h2>"), std::string::npos);
+  EXPECT_NE(html.find("<td>L4/L5</td>"), std::string::npos);
 }

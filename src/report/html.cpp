@@ -387,6 +387,50 @@ std::string levelTables(const std::vector<Case>& cases) {
              : "<details><summary>Every spinal level in numbers</summary>\n" + out + "</details>\n";
 }
 
+// The posterior ligaments of the lumbar levels: tension per kind (both sides added), shaded
+// from half their failure force, bold red beyond it.
+std::string ligamentTables(const std::vector<Case>& cases) {
+  static const char* kKinds[] = {"supraspinous", "interspinous", "flavum", "capsular"};
+  static const char* kLevels[] = {"T12_L1", "L1_L2", "L2_L3", "L3_L4", "L4_L5", "L5_S1"};
+  std::string out;
+  for (const Case& c : cases) {
+    const Json* ligaments = findArray(*c.result, "ligaments");
+    if (!ligaments || ligaments->empty()) continue;
+    std::map<std::pair<std::string, std::string>, std::pair<double, double>> cell;  // force, share
+    for (const Json& l : *ligaments) {
+      const std::string name = findString(l, "name"), joint = findString(l, "joint");
+      const auto force = findNumber(l, "force_N"), share = findNumber(l, "failure_share");
+      if (!force || !share) continue;
+      for (const char* kind : kKinds)
+        if (name.rfind(kind, 0) == 0) {
+          auto& [f, s] = cell[{joint, kind}];
+          f += *force;
+          s = std::max(s, *share);
+        }
+    }
+    out += caseHeading(c) +
+           "<table class=\"levels\"><tr><th>level</th><th>supraspinous, N</th>"
+           "<th>interspinous, N</th><th>flavum (both sides), N</th><th>capsules (both sides), "
+           "N</th></tr>\n";
+    for (const char* level : kLevels) {
+      out += fmt::format("<tr><td>{}</td>", escapeHtml(levelName(level)));
+      for (const char* kind : kKinds) {
+        const auto it = cell.find({level, kind});
+        if (it == cell.end()) {
+          out += "<td class=\"num\">&ndash;</td>";
+          continue;
+        }
+        const auto [force, share] = it->second;
+        const char* cls = share >= 1.0 ? " over-maximum" : share >= 0.5 ? " over-action" : "";
+        out += fmt::format("<td class=\"num{}\">{}</td>", cls, formatThousands(force));
+      }
+      out += "</tr>\n";
+    }
+    out += "</table>\n";
+  }
+  return out;
+}
+
 constexpr const char* kSources = R"(<section class="sources">
 <h2>Sources</h2>
 <ul>
@@ -582,6 +626,11 @@ std::string renderHtmlReport(const nlohmann::ordered_json& result) {
                   "The multipliers, recommended weight limit and "
                   "lifting index (Waters et al. 1993).",
                   nioshTables(cases));
+  html += section("Posterior ligaments",
+                  "Tension of the lumbar posterior ligaments, which take over from the muscles "
+                  "in deep flexion and press the disc as they do. Shaded: over half the failure "
+                  "force of isolated ligaments (Pintar et al. 1992); bold red: over it.",
+                  ligamentTables(cases));
   html += section("Posture", "", postureTable(cases));
   html += section("Spinal loads in numbers", "", levelTables(cases));
   html += kSources;
