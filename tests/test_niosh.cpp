@@ -261,6 +261,35 @@ TEST(NioshPublished, Example4PackageInspectionOrigin) {
 }
 
 // RWL = LC x HM x VM x DM x AM x FM x CM and LI = L / RWL (p. 1, p. 7), at both ends.
+// The dish-washing machine unloading example as a handbook chapter on the equation prints it
+// ("Fundamentals and Assessment Tools for Occupational Ergonomics", ch. 46, section 46.7.2; text
+// read on what-when-how.com): trays of 20 lb lifted from H 20 in, V 44 in, A 30 deg to H 20 in,
+// V 7 in, A 30 deg, 5 lifts/min for less than an hour, good coupling; "the FM is determined to be
+// 0.80" and "the RWL is 14.4 lb at the origin and 13.3 lb at the destination". (The NIOSH manual's
+// own Example 5 uses H = 18 in and 25 lb; its printed results were not at hand.)
+TEST(NioshPublished, DishWashingUnloadingHandbookExample) {
+  Lift lift;
+  lift.units = Units::kUS;
+  lift.load = 20;
+  lift.h = 20, lift.v = 44, lift.d = 37, lift.a = 30;
+  lift.coupling = Coupling::kGood;
+  lift.frequency_per_min = 5;
+  lift.duration_h = 1, lift.recovery_h = 1.2;
+  lift.destination = Destination{20, 7, 30, Coupling::kGood};
+  const Result r = evaluate(lift);
+  EXPECT_NEAR(r.origin.multipliers.fm, 0.80, 1e-12);
+  ASSERT_TRUE(r.destination);
+  // Printed values come from two-decimal multipliers (HM .50, VM .90 / .83, DM .87, AM .90):
+  // 14.37 and 13.26 lb. The engine keeps full precision, so it may differ by one in the last
+  // printed digit (the manual's "rounding differences").
+  EXPECT_NEAR(51 * 0.50 * 0.90 * 0.87 * 0.90 * 0.80, 14.4, 0.05);
+  EXPECT_NEAR(r.origin.rwl, 14.4, 0.1);
+  EXPECT_NEAR(r.destination->rwl, 13.3, 0.05);
+  // Significant control at the destination: the task's index is the larger one there.
+  EXPECT_NEAR(r.destination->li, 20 / r.destination->rwl, 1e-12);
+  EXPECT_GT(r.destination->li, r.origin.li);
+}
+
 TEST(NioshEquation, RwlIsTheProductOfTheMultipliers) {
   Lift lift;
   lift.load = 12, lift.h = 40, lift.v = 30, lift.d = 80, lift.a = 45;
