@@ -201,8 +201,19 @@ TEST(Analysis, BuiltinModelActivationsAgreeWithIpopt) {
     const ipopt_reference::Solution ref = ipopt_reference::solve(r.problem, 1e-10);
     ASSERT_TRUE(ref.solved) << "Ipopt status " << ref.status;
     double diff = 0.0;
-    for (int i = 0; i < f.model.nmuscle; ++i)
+    for (int i = 0; i < f.model.nmuscle; ++i) {
+      // A muscle whose column is zero crosses no balanced coordinate (transversus abdominis: its
+      // horizontal lines close within the abdominal wall). Its exact optimum is its lower bound,
+      // which our solver returns exactly; an interior-point method stops while the barrier
+      // still holds such a variable off the bound by its complementarity tolerance (Ipopt left
+      // 5e-5 at p = 2 and 1.5e-4 at p = 3 here), so it is compared with that looser bound.
+      if (r.problem.A.col(i).lpNorm<Eigen::Infinity>() == 0.0) {
+        EXPECT_EQ(f.data.activation[i], r.problem.lower[i]) << f.model.muscle_name[i];
+        EXPECT_LT(std::abs(ref.x[i] - r.problem.lower[i]), 1e-3) << f.model.muscle_name[i];
+        continue;
+      }
       diff = std::max(diff, std::abs(ref.x[i] - f.data.activation[i]));
+    }
     EXPECT_LT(diff, 1e-4) << "p = " << p;
   }
 }

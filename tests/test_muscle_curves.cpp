@@ -133,26 +133,47 @@ TEST(PassiveForceLength, PublishedValues) {
 }
 
 TEST(PassiveForceLength, ExponentialGrowth) {
-  // Each extra e0 / kPE of stretch multiplies f_PE + 1 / (exp(kPE) - 1) by e.
+  // Above the optimal length, each extra e0 / kPE of stretch multiplies
+  // f_PE + 1 / (exp(kPE) - 1) by e (the published exponential).
   const double offset = 1.0 / std::expm1(kPE);
-  for (double x = 0.8; x < 1.8; x += 0.1) {
+  for (double x = 1.0 + 1e-9; x < 1.8; x += 0.1) {
     EXPECT_NEAR(
         (calcPassiveForceLength(x + kE0 / kPE) + offset) / (calcPassiveForceLength(x) + offset),
         std::exp(1.0), 1e-12);
   }
 }
 
-TEST(PassiveForceLength, IncreasingAndBoundedBelow) {
-  expectIncreasing(calcPassiveForceLength, 0.0, 2.5);
-  EXPECT_GT(calcPassiveForceLength(0.0), -1.0 / std::expm1(kPE));
+// The published expression is negative below l~ = 1 (down to -1 / (exp(kPE) - 1) = -0.0187):
+// a slack fibre would push. Dorsum clamps it: a shortened fascicle has no passive force.
+TEST(PassiveForceLength, ZeroForAShortenedFibre) {
+  for (double x = 0.0; x <= 1.0; x += 1e-3) {
+    EXPECT_EQ(calcPassiveForceLength(x), 0.0) << "at x = " << x;
+    EXPECT_EQ(calcPassiveForceLengthDerivative(x), 0.0) << "at x = " << x;
+  }
+  EXPECT_EQ(calcPassiveForceLength(0.5), 0.0);  // where the published curve gives -0.0180
+}
+
+TEST(PassiveForceLength, IncreasingAboveOptimalLengthAndNeverNegative) {
+  expectIncreasing(calcPassiveForceLength, 1.0, 2.5);
+  for (double x = 0.0; x <= 2.5; x += 1e-3) EXPECT_GE(calcPassiveForceLength(x), 0.0) << x;
 }
 
 TEST(PassiveForceLength, DerivativeMatchesFiniteDifference) {
-  expectDerivativeMatches(calcPassiveForceLength, calcPassiveForceLengthDerivative, 0.2, 2.0);
+  // On each side of the kink at l~ = 1 (the central difference straddles it within 1e-5).
+  expectDerivativeMatches(calcPassiveForceLength, calcPassiveForceLengthDerivative, 0.2, 0.999);
+  expectDerivativeMatches(calcPassiveForceLength, calcPassiveForceLengthDerivative, 1.001, 2.0);
 }
 
 TEST(PassiveForceLength, Continuous) {
   expectContinuous(calcPassiveForceLength, calcPassiveForceLengthDerivative, 0.2, 2.0);
+  // No jump at the clamp: both pieces meet at zero, and the right-hand slope is the published
+  // kPE / (e0 (exp(kPE) - 1)).
+  const double slope = kPE / (kE0 * std::expm1(kPE));
+  for (double h : {1e-4, 1e-6, 1e-8}) {
+    EXPECT_NEAR(calcPassiveForceLength(1.0 + h), slope * h, 1e-3 * slope * h + 1e-16) << h;
+    EXPECT_EQ(calcPassiveForceLength(1.0 - h), 0.0) << h;
+  }
+  EXPECT_NEAR(calcPassiveForceLengthDerivative(1.0 + 1e-9), slope, 1e-8);
 }
 
 // ---- force-velocity ----

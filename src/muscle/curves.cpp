@@ -82,11 +82,21 @@ double calcActiveForceLengthDerivative(double norm_fiber_length) {
   return sum;
 }
 
+// Clamped at zero below the optimal length. The published exponential crosses zero at l~ = 1
+// and goes on to -1 / (exp(kPE) - 1) = -0.0187 F0 for a short fibre: a passive element that
+// pushes, which a fibre cannot do (it only slackens). Both pieces are zero at l~ = 1, so the
+// curve is continuous; its slope jumps there from 0 to kPE / (e0 (exp(kPE) - 1)) = 0.124 per
+// unit of normalized length (the fibre becomes taut). Above l~ = 1 the curve is the published
+// one, unchanged.
 double calcPassiveForceLength(double norm_fiber_length) {
+  if (norm_fiber_length <= 1.0) return 0.0;
   return std::expm1(kPE * (norm_fiber_length - 1.0) / kE0) / std::expm1(kPE);
 }
 
+// The slope of the clamped curve: 0 at and below the optimal length (the right-hand slope at
+// l~ = 1 is the published kPE / (e0 (exp(kPE) - 1))).
 double calcPassiveForceLengthDerivative(double norm_fiber_length) {
+  if (norm_fiber_length <= 1.0) return 0.0;
   return kPE / kE0 * std::exp(kPE * (norm_fiber_length - 1.0) / kE0) / std::expm1(kPE);
 }
 
