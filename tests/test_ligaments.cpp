@@ -275,3 +275,19 @@ TEST(BuiltinLigaments, ResultsListThemAndTheReportShowsTheLumbarOnes) {
   EXPECT_NE(html.find("<h2>Posterior ligaments</h2>"), std::string::npos);
   EXPECT_NE(html.find("<td>L4/L5</td>"), std::string::npos);
 }
+
+TEST(BuiltinLigaments, SupraAndInterspinousTensionAtFullFlexionIsOfThePublishedSize) {
+  // The supraspinous and interspinous ligaments together carry up to 134 N at the end of
+  // lumbar flexion (J Biomed Eng 1990, PMID 2395361, abstract). At the end of the model's L4/L5
+  // flexion range their tension must be of that size: within a factor of two.
+  const Model& m = builtin();
+  Data d = makeData(m);
+  const int c = m.findCoordinate("L4_L5_extension");
+  d.q[m.coord_dof[c]] = m.coord_min[c];
+  calcKinematics(m, d);
+  calcInverseDynamics(m, d);
+  const double both = d.ligament_force[m.findLigament("supraspinous_L4_L5")] +
+                      d.ligament_force[m.findLigament("interspinous_L4_L5")];
+  EXPECT_GT(both, 134.0 / 2.0);
+  EXPECT_LT(both, 134.0 * 2.0);
+}

@@ -39,8 +39,9 @@ double calcActiveForceLength(double norm_fiber_length);
 double calcActiveForceLengthDerivative(double norm_fiber_length);
 
 // Passive force-length multiplier f_PE(l~) = (exp(kPE (l~ - 1) / e0) - 1) / (exp(kPE) - 1).
-// Zero at l~ = 1, 1 at l~ = 1 + e0; slightly negative below l~ = 1 (never below
-// -1 / (exp(kPE) - 1) = -0.0187), as published.
+// Zero at l~ = 1, 1 at l~ = 1 + e0. The published curve dips slightly below zero for l~ < 1
+// (to -1 / (exp(kPE) - 1) = -0.0187): a slack fibre cannot push, so it is clamped at zero there
+// (and so is its derivative).
 double calcPassiveForceLength(double norm_fiber_length);
 double calcPassiveForceLengthDerivative(double norm_fiber_length);
 
