@@ -3,6 +3,7 @@
 // and the loads on the spine that come out. Issue 5 grows this into scenario files.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -36,6 +37,11 @@ struct Posture {
   double neck_flexion_deg = 0.0;           // spread over C7/T1 ... skull/C1
   double shoulder_abduction_deg = 0.0;
 };
+
+// The lumbar intervertebral joints from the sacrum upward; T12/L1 counts as lumbar, as in the
+// lumbar flexion range, the lumbopelvic rhythm and the disc pressures.
+inline constexpr std::array<const char*, 6> kLumbarJoints = {"L5_S1", "L4_L5", "L3_L4",
+                                                             "L2_L3", "L1_L2", "T12_L1"};
 
 struct Task {
   std::string name;

@@ -12,7 +12,7 @@ namespace {
 
 constexpr double kDeg = M_PI / 180.0;
 
-const char* const kLumbarLevels[] = {"L5_S1", "L4_L5", "L3_L4", "L2_L3", "L1_L2", "T12_L1"};
+const auto& kLumbarLevels = kLumbarJoints;
 const char* const kThoracicLevels[] = {"T11_T12", "T10_T11", "T9_T10", "T8_T9", "T7_T8", "T6_T7",
                                        "T5_T6",   "T4_T5",   "T3_T4",  "T2_T3", "T1_T2"};
 const char* const kCervicalLevels[] = {"C7_T1", "C6_C7", "C5_C6", "C4_C5",
@@ -36,8 +36,8 @@ void setCoordinate(const Model& m, Data& d, const std::string& name, double valu
 }
 
 // The sum over `levels` of each coordinate's range in the direction of `sign`.
-template <size_t N>
-double rangeSum(const Model& m, const char* const (&levels)[N], const char* suffix, double sign) {
+template <class Levels>
+double rangeSum(const Model& m, const Levels& levels, const char* suffix, double sign) {
   double total = 0.0;
   for (const char* l : levels) {
     const int c = m.findCoordinate(std::string(l) + suffix);
@@ -49,9 +49,9 @@ double rangeSum(const Model& m, const char* const (&levels)[N], const char* suff
 
 // Spreads `total` (rad) over the levels in proportion to their ranges in its direction. The
 // caller has checked that it fits; `what` names the motion in the message if it does not.
-template <size_t N>
-void spread(const Model& m, Data& d, const char* const (&levels)[N], const char* suffix,
-            double total, const char* what) {
+template <class Levels>
+void spread(const Model& m, Data& d, const Levels& levels, const char* suffix, double total,
+            const char* what) {
   if (total == 0.0) return;
   const double sign = total < 0 ? -1.0 : 1.0;
   const double range = rangeSum(m, levels, suffix, sign);

@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 
+#include "dorsum/analysis.hpp"
 #include "dorsum/report.hpp"
 #include "report/report_internal.hpp"
 
@@ -299,8 +300,7 @@ std::vector<std::pair<std::string, double>> discPressures(const Json& case_resul
   std::vector<std::string> order;
   if (const Json* joints = findArray(case_result, "joints"))
     for (const Json& j : *joints) order.push_back(findString(j, "name"));
-  for (const char* level : {"L5_S1", "L4_L5", "L3_L4", "L2_L3", "L1_L2", "T12_L1"})
-    order.push_back(level);
+  for (const char* level : kLumbarJoints) order.push_back(level);
   for (const auto& [key, value] : pressures->items())
     if (std::find(order.begin(), order.end(), key) == order.end()) order.push_back(key);
   for (const std::string& level : order) {

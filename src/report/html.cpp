@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "dorsum/analysis.hpp"
 #include "dorsum/report.hpp"
 #include "report/report_internal.hpp"
 
@@ -391,7 +392,6 @@ std::string levelTables(const std::vector<Case>& cases) {
 // from half their failure force, bold red beyond it.
 std::string ligamentTables(const std::vector<Case>& cases) {
   static const char* kKinds[] = {"supraspinous", "interspinous", "flavum", "capsular"};
-  static const char* kLevels[] = {"T12_L1", "L1_L2", "L2_L3", "L3_L4", "L4_L5", "L5_S1"};
   std::string out;
   for (const Case& c : cases) {
     const Json* ligaments = findArray(*c.result, "ligaments");
@@ -412,7 +412,8 @@ std::string ligamentTables(const std::vector<Case>& cases) {
            "<table class=\"levels\"><tr><th>level</th><th>supraspinous, N</th>"
            "<th>interspinous, N</th><th>flavum (both sides), N</th><th>capsules (both sides), "
            "N</th></tr>\n";
-    for (const char* level : kLevels) {
+    for (auto up = kLumbarJoints.rbegin(); up != kLumbarJoints.rend(); ++up) {  // T12/L1 first
+      const char* level = *up;
       out += fmt::format("<tr><td>{}</td>", escapeHtml(levelName(level)));
       for (const char* kind : kKinds) {
         const auto it = cell.find({level, kind});

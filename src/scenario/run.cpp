@@ -29,7 +29,7 @@ constexpr double kDeg = M_PI / 180.0;
 // ---- the subject's model -----------------------------------------------------------------
 
 bool inRegion(const std::string& coord, const std::string& region) {
-  static const std::set<std::string> lumbar{"L5_S1", "L4_L5", "L3_L4", "L2_L3", "L1_L2", "T12_L1"};
+  static const std::set<std::string> lumbar(kLumbarJoints.begin(), kLumbarJoints.end());
   const size_t end =
       coord.find("_extension") != std::string::npos         ? coord.find("_extension")
       : coord.find("_lateral_bending") != std::string::npos ? coord.find("_lateral_bending")
@@ -587,7 +587,7 @@ Json runScenario(const Scenario& s, const RunOptions& options) {
                     {"hands_height_m", grip.y()}};
   // Lumbar flexion actually applied, and the pelvis tilt, read back from the coordinates.
   double lumbar = 0.0;
-  for (const char* l : {"L5_S1", "L4_L5", "L3_L4", "L2_L3", "L1_L2", "T12_L1"})
+  for (const char* l : kLumbarJoints)
     lumbar -= d.q[m.coord_dof[m.findCoordinate(std::string(l) + "_extension")]];
   out["posture"]["lumbar_flexion_deg"] = lumbar / kDeg;
   out["posture"]["hip_flexion_deg"] = d.q[m.coord_dof[m.findCoordinate("hip_flexion_r")]] / kDeg;
