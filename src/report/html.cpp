@@ -412,8 +412,8 @@ std::string ligamentTables(const std::vector<Case>& cases) {
            "<table class=\"levels\"><tr><th>level</th><th>supraspinous, N</th>"
            "<th>interspinous, N</th><th>flavum (both sides), N</th><th>capsules (both sides), "
            "N</th></tr>\n";
-    for (auto up = kLumbarJoints.rbegin(); up != kLumbarJoints.rend(); ++up) {  // T12/L1 first
-      const char* level = *up;
+    for (size_t k = kLumbarJoints.size(); k-- > 0;) {  // T12/L1 first
+      const char* level = kLumbarJoints[k];
       out += fmt::format("<tr><td>{}</td>", escapeHtml(levelName(level)));
       for (const char* kind : kKinds) {
         const auto it = cell.find({level, kind});
