@@ -75,6 +75,11 @@ struct RecruitmentOptions {
   // Start from what the workspace kept from the last solve (multipliers, preconditioner, the
   // pattern of A); false: a cold solve, the same on any workspace.
   bool warm_start = true;
+  // When the last two solves both converged warm, start from the linear extrapolation of their
+  // multipliers (2 lambda_1 - lambda_2) instead of the last one: on a smooth sequence of frames
+  // the start is then second-order close, and the active set it predicts is mostly right.
+  // Solves of unrelated problems on one workspace may prefer false.
+  bool extrapolate_warm_start = true;
 };
 
 // Every buffer a solve needs, sized once for (m, n) by makeRecruitmentWorkspace. Between solves
@@ -98,6 +103,8 @@ struct RecruitmentWorkspace {
   // Kept from the last solve.
   Eigen::VectorXd warm_multiplier;  // (m)
   bool has_warm_start = false;
+  Eigen::VectorXd previous_multiplier;  // (m) the multipliers of the solve before the last
+  bool has_previous = false;            // both warm_multiplier and previous_multiplier are set
   bool has_factor = false;  // llt holds a positive definite factor usable as a preconditioner
 
   // Shared by both methods.
@@ -123,6 +130,7 @@ RecruitmentWorkspace makeRecruitmentWorkspace(int nrow, int ncol);
 // Forget the previous solve: the next one starts cold, exactly as from a new workspace.
 inline void resetWarmStart(RecruitmentWorkspace& workspace) {
   workspace.has_warm_start = false;
+  workspace.has_previous = false;
   workspace.has_factor = false;
   workspace.has_pattern = false;
 }

@@ -37,6 +37,7 @@ RecruitmentWorkspace makeRecruitmentWorkspace(int nrow, int ncol) {
   ws.run_offset.assign(max_runs + 1, 0);
   ws.value.assign(static_cast<std::size_t>(nrow) * ncol, 0.0);
   ws.warm_multiplier.setZero(nrow);
+  ws.previous_multiplier.setZero(nrow);
   for (Eigen::VectorXd* v :
        {&ws.lambda, &ws.residual, &ws.direction, &ws.rhs, &ws.coupling, &ws.saved_lambda,
         &ws.cg_residual, &ws.cg_preconditioned, &ws.cg_search, &ws.cg_product, &ws.best_lambda})
@@ -193,7 +194,10 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
   result.cg_iterations = 0;
   bool converged = false;
   if (!min_max) {
-    if (options.warm_start && ws.has_warm_start)
+    if (options.warm_start && ws.has_warm_start && ws.has_previous &&
+        options.extrapolate_warm_start)
+      ws.lambda = 2.0 * ws.warm_multiplier - ws.previous_multiplier;  // docs/RECRUITMENT.md, 5
+    else if (options.warm_start && ws.has_warm_start)
       ws.lambda = ws.warm_multiplier;
     else
       ws.lambda.setZero();
@@ -221,8 +225,13 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
         ws.lambda = ws.saved_lambda;
       }
     }
+    const bool had_warm_start = ws.has_warm_start && options.warm_start;
     ws.has_warm_start = converged && result.method == RecruitmentMethod::kDualNewton;
-    if (ws.has_warm_start) ws.warm_multiplier = ws.lambda;
+    ws.has_previous = had_warm_start && ws.has_warm_start;
+    if (ws.has_warm_start) {
+      ws.previous_multiplier.swap(ws.warm_multiplier);  // (swaps the buffers, no allocation)
+      ws.warm_multiplier = ws.lambda;
+    }
   } else {
     converged = solveInteriorPoint(problem, ws, options.tolerance,
                                    options.max_interior_point_iterations, result);
