@@ -109,11 +109,13 @@ void calcContactGeometry(const Model& m, Data& d) {
 void accumulateMuscleMoments(const Model& m, const Data& d, const Eigen::VectorXd& force,
                              Eigen::VectorXd& tau) {
   tau.setZero();
+  double* __restrict t = tau.data();
   for (int i = 0; i < m.nmuscle; ++i) {
     const double f = force[i];
     if (f == 0.0) continue;
-    const double* r = d.moment_arm.col(i).data();
-    for (int dof = m.muscle_dof_begin[i]; dof < m.muscle_dof_end[i]; ++dof) tau[dof] += r[dof] * f;
+    const double* __restrict r = d.moment_arm.col(i).data();
+    const int end = m.muscle_dof_end[i];
+    for (int dof = m.muscle_dof_begin[i]; dof < end; ++dof) t[dof] += r[dof] * f;
   }
 }
 
@@ -131,10 +133,15 @@ void solveRecruitment(const Model& model, Data& data, Recruiter& r) {
   // set in makeRecruiter. A new term in a column (an intra-abdominal pressure term in the
   // abdominal muscles' columns, say) that reaches rows outside that band must widen the band
   // there, or the solver will not see it.
+  // The band of column i (makeRecruiter) is exactly the rows of the balanced degrees of freedom
+  // in the muscle's range.
+  const int* __restrict row_dof = r.balanced_dofs.data();
   for (int i = 0; i < model.nmuscle; ++i) {
     const double gain = data.muscle_active_gain[i] * (weak ? r.settings.strength[i] : 1.0);
-    for (int dof = model.muscle_dof_begin[i]; dof < model.muscle_dof_end[i]; ++dof)
-      if (r.dof_row[dof] >= 0) P.A(r.dof_row[dof], i) = data.moment_arm(dof, i) * gain;
+    const double* __restrict arm = data.moment_arm.col(i).data();
+    double* __restrict column = P.A.col(i).data();
+    const int end = P.column_row_end[i];
+    for (int k = P.column_row_begin[i]; k < end; ++k) column[k] = arm[row_dof[k]] * gain;
   }
   calcContactGeometry(model, data);
   for (int c = 0; c < model.ncontact; ++c) {

@@ -56,27 +56,32 @@ void packPattern(const RecruitmentProblem& p, RecruitmentWorkspace& ws) {
 }
 
 // Refills the values of the kept pattern; returns false if A has a nonzero (or a NaN) outside it
-// (inside the column's band) or a NaN or infinity inside it. Vectorized sums and copies over
-// contiguous memory.
+// (inside the column's band) or a NaN or infinity inside it. One pass over each band, in plain
+// loops: the runs are short (a dozen entries), too short for vectorized reductions to pay.
 bool refillPattern(const RecruitmentProblem& p, RecruitmentWorkspace& ws) {
-  using Segment = Eigen::Map<const Eigen::VectorXd>;
   const int m = ws.nrow, n = ws.ncol;
   double outside = 0.0;  // sum of |A(i, j)| outside the pattern: NaN or > 0 if not all zero
+  double inside = 0.0;   // sum of (v - v) over the pattern: NaN if any entry is not finite
+  double* __restrict value = ws.value.data();
   for (int j = 0; j < n; ++j) {
-    const double* col = p.A.col(j).data();
+    const double* __restrict col = p.A.col(j).data();
     const Band band = columnBand(p, j, m);
     int row = band.begin;  // first row not yet seen
     for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
       const int start = ws.run_row[k], off = ws.run_offset[k];
       const int len = ws.run_offset[k + 1] - off;
-      if (start > row) outside += Segment(col + row, start - row).cwiseAbs().sum();
-      std::copy(col + start, col + start + len, ws.value.data() + off);
+      for (; row < start; ++row) outside += std::abs(col[row]);
+      const double* __restrict src = col + start;
+      double* __restrict dst = value + off;
+      for (int t = 0; t < len; ++t) {
+        dst[t] = src[t];
+        inside += src[t] - src[t];
+      }
       row = start + len;
     }
-    if (band.end > row) outside += Segment(col + row, band.end - row).cwiseAbs().sum();
+    for (; row < band.end; ++row) outside += std::abs(col[row]);
   }
-  const int nnz = ws.run_offset[ws.column_start[n]];
-  return outside == 0.0 && Segment(ws.value.data(), nnz).allFinite();
+  return outside == 0.0 && inside == 0.0;
 }
 
 }  // namespace
