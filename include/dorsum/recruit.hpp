@@ -15,7 +15,6 @@
 // solveRecruitment, which allocates nothing when the sizes match the workspace.
 #pragma once
 
-#include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <cstdint>
 #include <vector>
@@ -105,13 +104,19 @@ struct RecruitmentWorkspace {
   bool has_warm_start = false;
   Eigen::VectorXd previous_multiplier;  // (m) the multipliers of the solve before the last
   bool has_previous = false;            // both warm_multiplier and previous_multiplier are set
-  bool has_factor = false;  // llt holds a positive definite factor usable as a preconditioner
+  bool has_factor = false;  // factor holds a positive definite factor, usable as a preconditioner
 
   // Shared by both methods.
   Eigen::VectorXd lambda, residual, direction, rhs;  // (m)
   Eigen::VectorXd s, u, x, curvature;                // (n)
   Eigen::MatrixXd hessian;                           // reduced system, lower triangle (m x m)
-  Eigen::LLT<Eigen::MatrixXd> llt;
+  // Its Cholesky factor L (lower triangle; the upper one is not used), hand-written so that it
+  // can be updated in place when a column enters or leaves the active set (Eigen's
+  // LLT::rankUpdate allocates). factor_curvature holds the dx/ds of each column that the factor
+  // currently includes (0: not included).
+  Eigen::MatrixXd factor;            // (m x m)
+  Eigen::VectorXd factor_curvature;  // (n)
+  Eigen::VectorXd update_column;     // scratch for the rank-one updates (m)
 
   // Preconditioned conjugate gradients.
   Eigen::VectorXd cg_residual, cg_preconditioned, cg_search, cg_product;  // (m)

@@ -90,9 +90,26 @@ inline void multiply(const RecruitmentWorkspace& ws, const Eigen::VectorXd& x,
 // ws.hessian (lower triangle) = A diag(d) A^T; columns with d_j = 0 are skipped.
 void assembleNormalMatrix(RecruitmentWorkspace& ws, const Eigen::VectorXd& d);
 
-// Factors ws.hessian (lower triangle) into ws.llt, adding a growing multiple of the identity
-// if it is not numerically positive definite. Returns false if that fails too.
-bool factorNormalMatrix(RecruitmentWorkspace& ws);
+// Factors ws.hessian (lower triangle) into ws.factor, adding a growing multiple of the identity
+// if it is not numerically positive definite. Returns false if that fails too. Sets
+// ws.factor_curvature to d when given (the dual Newton method's preconditioner), else to zero.
+bool factorNormalMatrix(RecruitmentWorkspace& ws, const Eigen::VectorXd* d = nullptr);
+
+// ---- dense Cholesky kernels on an m x m column-major lower triangle (normal_matrix.cpp) ----
+
+// L L^T = H in place (H's lower triangle becomes L). Returns false at a pivot that is not
+// positive (or not finite).
+bool choleskyFactor(Eigen::MatrixXd& H);
+
+// x = (L L^T)^-1 x.
+void choleskySolve(const Eigen::MatrixXd& L, Eigen::VectorXd& x);
+
+// L L^T + sigma v v^T (sigma = +1 or -1) in place, for v zero above row `first`; v is
+// overwritten. Returns false if a downdate would leave a pivot below `min_pivot_ratio` times its
+// old value (the matrix is then not safely positive definite; L is left half-updated and must
+// be refactored).
+bool choleskyRankOne(Eigen::MatrixXd& L, Eigen::VectorXd& v, int first, double sigma,
+                     double min_pivot_ratio);
 
 // ---- the two methods; both work on ws.lambda, leave the solution in ws.x, and add their
 // iterations and factorizations to the counters of `result` ----

@@ -64,9 +64,9 @@ RecruitmentWorkspace makeRecruitmentWorkspace(int nrow, int ncol) {
                              &ws.best_x})
     v->setZero(ncol);
   ws.hessian.setZero(nrow, nrow);
-  // Sizes the factor's storage (and sets its status, which Eigen leaves uninitialized until the
-  // first compute): later factorizations of the same size allocate nothing.
-  ws.llt.compute(Eigen::MatrixXd::Identity(nrow, nrow));
+  ws.factor.setIdentity(nrow, nrow);
+  ws.factor_curvature.setZero(ncol);
+  ws.update_column.setZero(nrow);
   return ws;
 }
 
