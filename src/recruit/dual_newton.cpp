@@ -234,9 +234,12 @@ bool solveDualNewton(const RecruitmentProblem& p, RecruitmentWorkspace& ws, doub
     // the residual falls slowly (the active set is still changing), tightly as it converges, and
     // never tighter than what lets the step meet the tolerance.
     const double ratio = it == 0 ? 1.0 : residual_norm / previous_norm;
-    const double forcing = std::clamp(
-        std::max(0.1 * tolerance / residual_norm, std::min(kMaxForcing, 0.9 * ratio * ratio)),
-        1e-12, kMaxForcing);
+    // The first system is the exception: from a warm start (the only case where it reaches the
+    // conjugate gradients) the preconditioner is current and the active set mostly right, so
+    // solving it to the tolerance at once is cheaper than a second Newton iteration.
+    const double loosest = it == 0 ? 0.0 : std::min(kMaxForcing, 0.9 * ratio * ratio);
+    const double forcing =
+        std::clamp(std::max(0.1 * tolerance / residual_norm, loosest), 1e-12, kMaxForcing);
     // A stale preconditioner with an inexact direction can make the iterates cycle (a long step,
     // then a tiny one back): after a short step or a rise of the residual that followed a
     // conjugate-gradient direction, factor afresh. While the active set changes a lot (the
