@@ -104,10 +104,8 @@ void multiplyNormal(RecruitmentWorkspace& ws, const Eigen::VectorXd& v) {
     if (dj == 0.0) continue;
     const double t = dj * columnDot(ws, j, v.data());
     for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
-      const double* __restrict a = ws.value.data() + ws.run_offset[k];
-      double* __restrict o = out + ws.run_row[k];
-      const int len = ws.run_offset[k + 1] - ws.run_offset[k];
-      for (int r = 0; r < len; ++r) o[r] += t * a[r];
+      const int off = ws.run_offset[k];
+      axpy(ws.run_offset[k + 1] - off, t, ws.value.data() + off, out + ws.run_row[k]);
     }
   }
 }

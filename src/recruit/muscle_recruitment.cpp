@@ -14,6 +14,7 @@
 
 #include "dorsum/error.hpp"
 #include "dorsum/recruitment.hpp"
+#include "recruit/kernels.hpp"
 
 namespace dorsum {
 
@@ -113,9 +114,9 @@ void accumulateMuscleMoments(const Model& m, const Data& d, const Eigen::VectorX
   for (int i = 0; i < m.nmuscle; ++i) {
     const double f = force[i];
     if (f == 0.0) continue;
-    const double* __restrict r = d.moment_arm.col(i).data();
-    const int end = m.muscle_dof_end[i];
-    for (int dof = m.muscle_dof_begin[i]; dof < end; ++dof) t[dof] += r[dof] * f;
+    const int begin = m.muscle_dof_begin[i];
+    recruit_detail::axpy(m.muscle_dof_end[i] - begin, f, d.moment_arm.col(i).data() + begin,
+                         t + begin);
   }
 }
 
@@ -140,8 +141,13 @@ void solveRecruitment(const Model& model, Data& data, Recruiter& r) {
     const double gain = data.muscle_active_gain[i] * (weak ? r.settings.strength[i] : 1.0);
     const double* __restrict arm = data.moment_arm.col(i).data();
     double* __restrict column = P.A.col(i).data();
-    const int end = P.column_row_end[i];
-    for (int k = P.column_row_begin[i]; k < end; ++k) column[k] = arm[row_dof[k]] * gain;
+    const int begin = P.column_row_begin[i], end = P.column_row_end[i];
+    if (begin == end) continue;
+    if (row_dof[end - 1] - row_dof[begin] == end - 1 - begin) {  // consecutive degrees of freedom
+      recruit_detail::scaledCopy(end - begin, gain, arm + row_dof[begin], column + begin);
+      continue;
+    }
+    for (int k = begin; k < end; ++k) column[k] = arm[row_dof[k]] * gain;
   }
   calcContactGeometry(model, data);
   for (int c = 0; c < model.ncontact; ++c) {

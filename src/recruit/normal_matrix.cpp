@@ -71,12 +71,7 @@ bool refillPattern(const RecruitmentProblem& p, RecruitmentWorkspace& ws) {
       const int start = ws.run_row[k], off = ws.run_offset[k];
       const int len = ws.run_offset[k + 1] - off;
       for (; row < start; ++row) outside += std::abs(col[row]);
-      const double* __restrict src = col + start;
-      double* __restrict dst = value + off;
-      for (int t = 0; t < len; ++t) {
-        dst[t] = src[t];
-        inside += src[t] - src[t];
-      }
+      inside += copyFinite(len, col + start, value + off);
       row = start + len;
     }
     for (; row < band.end; ++row) outside += std::abs(col[row]);
@@ -177,26 +172,17 @@ bool choleskyFactor(Eigen::MatrixXd& H) {
 void choleskySolve(const Eigen::MatrixXd& L, Eigen::VectorXd& x) {
   const int m = static_cast<int>(L.rows());
   const double* l = L.data();
-  double* __restrict y = x.data();
+  double* y = x.data();
   // L y = x by columns (axpys), then L^T x = y by columns of L (dot products).
   for (int k = 0; k < m; ++k) {
-    const double* __restrict c = l + static_cast<std::ptrdiff_t>(k) * m;
+    const double* c = l + static_cast<std::ptrdiff_t>(k) * m;
     const double yk = y[k] / c[k];
     y[k] = yk;
-    if (yk == 0.0) continue;
-    for (int i = k + 1; i < m; ++i) y[i] -= yk * c[i];
+    if (yk != 0.0) axpy(m - k - 1, -yk, c + k + 1, y + k + 1);
   }
   for (int k = m - 1; k >= 0; --k) {
-    const double* __restrict c = l + static_cast<std::ptrdiff_t>(k) * m;
-    // two partial sums, so that the reduction vectorizes
-    double s0 = 0.0, s1 = 0.0;
-    int i = k + 1;
-    for (; i + 1 < m; i += 2) {
-      s0 += c[i] * y[i];
-      s1 += c[i + 1] * y[i + 1];
-    }
-    if (i < m) s0 += c[i] * y[i];
-    y[k] = (y[k] - (s0 + s1)) / c[k];
+    const double* c = l + static_cast<std::ptrdiff_t>(k) * m;
+    y[k] = (y[k] - dot(m - k - 1, c + k + 1, y + k + 1)) / c[k];
   }
 }
 

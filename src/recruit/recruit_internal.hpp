@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "dorsum/recruit.hpp"
+#include "recruit/kernels.hpp"
 
 namespace dorsum::recruit_detail {
 
@@ -56,10 +57,8 @@ void packColumns(const RecruitmentProblem& problem, RecruitmentWorkspace& ws);
 inline double columnDot(const RecruitmentWorkspace& ws, int j, const double* __restrict y) {
   double acc = 0.0;
   for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
-    const double* __restrict v = ws.value.data() + ws.run_offset[k];
-    const double* __restrict yr = y + ws.run_row[k];
-    const int len = ws.run_offset[k + 1] - ws.run_offset[k];
-    for (int t = 0; t < len; ++t) acc += v[t] * yr[t];
+    const int off = ws.run_offset[k];
+    acc += dot(ws.run_offset[k + 1] - off, ws.value.data() + off, y + ws.run_row[k]);
   }
   return acc;
 }
@@ -79,10 +78,8 @@ inline void multiply(const RecruitmentWorkspace& ws, const Eigen::VectorXd& x,
     const double xj = x[j];
     if (xj == 0.0) continue;
     for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
-      const double* __restrict v = ws.value.data() + ws.run_offset[k];
-      double* __restrict orow = o + ws.run_row[k];
-      const int len = ws.run_offset[k + 1] - ws.run_offset[k];
-      for (int t = 0; t < len; ++t) orow[t] += v[t] * xj;
+      const int off = ws.run_offset[k];
+      axpy(ws.run_offset[k + 1] - off, xj, ws.value.data() + off, o + ws.run_row[k]);
     }
   }
 }
