@@ -140,25 +140,68 @@ double calcLengthAndDerivative(const Model& m, const Data& d, int first, int cou
   return length;
 }
 
+// Length and dL/dq of a muscle whose path points are all fixed on their bodies, along the
+// joints recorded by makeData (Data::path_step): the same terms, in the same order, as
+// calcLengthAndDerivative, without the climb and the per-point checks.
+double calcFixedLengthAndDerivative(const Model& m, const Data& d, int first, int count,
+                                    double* dLdq) {
+  double length = 0.0;
+  for (int pt = first + 1; pt < first + count; ++pt) {
+    const Vec3& pa = d.point_position_W[pt - 1];
+    const Vec3& pb = d.point_position_W[pt];
+    const Vec3 segment = pb - pa;
+    const double len = segment.norm();
+    length += len;
+    if (!(len > 1e-12)) continue;  // a zero-length segment has no direction and no derivative
+    const Vec3 u = segment / len;
+    const int end = d.segment_step_start[pt + 1];
+    for (int k = d.segment_step_start[pt]; k < end; ++k) {
+      const int step = d.path_step[k], j = step >> 1;
+      if (step & 1)
+        addJointPathTerms(m, d, j, u, pb, dLdq);
+      else
+        addJointPathTerms(m, d, j, -u, pa, dLdq);
+    }
+  }
+  return length;
+}
+
 }  // namespace
 
 void calcMusclePaths(const Model& model, Data& data) {
   requireStages(model, data, kStageKinematics, "calcMusclePaths");
   buildJointPathTerms(model, data);
+  const bool have_steps = static_cast<int>(data.muscle_path_step_start.size()) == model.nmuscle &&
+                          static_cast<int>(data.segment_step_start.size()) == model.npoint + 1;
+  const double* __restrict qd = data.qd.data();
   for (int mu = 0; mu < model.nmuscle; ++mu) {
     const int first = model.muscle_point_start[mu], count = model.muscle_point_count[mu];
-    calcPointPositions(model, data, first, count);
+    const bool fixed = have_steps && data.muscle_path_step_start[mu] >= 0;
+    if (fixed) {
+      for (int pt = first; pt < first + count; ++pt) {
+        data.point_active[pt] = 1;
+        data.point_position_W[pt] = data.body_pose[model.point_body[pt]] * model.point_location[pt];
+      }
+    } else {
+      calcPointPositions(model, data, first, count);
+    }
     // Only [begin, end) can be non-zero (Model::muscle_dof_begin); the rest stays zero from
     // makeData, so a fascicle crossing one level costs three degrees of freedom, not all.
     const int begin = model.muscle_dof_begin[mu], end = model.muscle_dof_end[mu];
-    double* r = data.moment_arm.col(mu).data();
+    double* __restrict r = data.moment_arm.col(mu).data();
     for (int k = begin; k < end; ++k) r[k] = 0.0;
-    const double length = calcLengthAndDerivative(model, data, first, count, r);
-    double speed = 0.0;
-    for (int k = begin; k < end; ++k) {
-      speed += r[k] * data.qd[k];
-      r[k] = -r[k];  // r = -dL/dq
+    const double length = fixed ? calcFixedLengthAndDerivative(model, data, first, count, r)
+                                : calcLengthAndDerivative(model, data, first, count, r);
+    // speed = dL/dq . qd in two partial sums (the reduction then vectorizes), r = -dL/dq
+    double speed0 = 0.0, speed1 = 0.0;
+    int k = begin;
+    for (; k + 1 < end; k += 2) {
+      speed0 += r[k] * qd[k];
+      speed1 += r[k + 1] * qd[k + 1];
     }
+    if (k < end) speed0 += r[k] * qd[k];
+    const double speed = speed0 + speed1;
+    for (k = begin; k < end; ++k) r[k] = -r[k];
     data.muscle_length[mu] = length;
     data.muscle_speed[mu] = speed;
   }
