@@ -104,7 +104,8 @@ struct RecruitmentWorkspace {
   bool has_warm_start = false;
   Eigen::VectorXd previous_multiplier;  // (m) the multipliers of the solve before the last
   bool has_previous = false;            // both warm_multiplier and previous_multiplier are set
-  bool has_factor = false;  // factor holds a positive definite factor, usable as a preconditioner
+  bool has_factor = false;    // factor holds a positive definite factor, usable as a preconditioner
+  bool factor_stale = false;  // the last CG solve needed many iterations: refactor the next system
 
   // Shared by both methods.
   Eigen::VectorXd lambda, residual, direction, rhs;  // (m)
@@ -137,6 +138,7 @@ inline void resetWarmStart(RecruitmentWorkspace& workspace) {
   workspace.has_warm_start = false;
   workspace.has_previous = false;
   workspace.has_factor = false;
+  workspace.factor_stale = false;
   workspace.has_pattern = false;
 }
 

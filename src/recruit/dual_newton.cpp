@@ -117,7 +117,11 @@ void multiplyNormal(RecruitmentWorkspace& ws, const Eigen::VectorXd& v) {
 // by the Cholesky factor kept in ws.factor, which belongs to an earlier Newton system (this frame's
 // previous iteration or the previous frame). Returns false if they have not met the forcing
 // term after kMaxCgIterations: the caller then factors H itself.
-constexpr int kMaxCgIterations = 6;   // about the cost of a fresh assembly and factorization
+constexpr int kMaxCgIterations = 6;  // about the cost of a fresh assembly and factorization
+// A solve that needed more than this many iterations marks the factor as stale: the next system
+// is factored afresh (A has drifted too far from the factor's; refactoring then pays for itself
+// over the following frames).
+constexpr int kStaleCgIterations = 4;
 constexpr double kMaxForcing = 1e-2;  // loosest relative accuracy of a Newton direction
 
 bool solvePreconditioned(RecruitmentWorkspace& ws, double forcing, RecruitmentResult& result) {
@@ -133,6 +137,7 @@ bool solvePreconditioned(RecruitmentWorkspace& ws, double forcing, RecruitmentRe
   const double target = forcing * ws.residual.norm();
   const double target_rz = forcing * forcing * rz;
   for (int k = 0; k < kMaxCgIterations; ++k) {
+    if (k == kStaleCgIterations) ws.factor_stale = true;
     ++result.cg_iterations;
     multiplyNormal(ws, ws.cg_search);
     const double curvature = ws.cg_search.dot(ws.cg_product);
@@ -191,13 +196,14 @@ bool updateFactor(RecruitmentWorkspace& ws) {
 
 bool computeDirection(RecruitmentWorkspace& ws, double forcing, bool allow_cg,
                       RecruitmentResult& result) {
-  if (allow_cg && ws.has_factor) {
+  if (allow_cg && ws.has_factor && !ws.factor_stale) {
     ws.has_factor = updateFactor(ws);
     if (ws.has_factor && solvePreconditioned(ws, forcing, result)) return true;
   }
   assembleNormalMatrix(ws, ws.curvature);
   ++result.factorizations;
   ws.has_factor = factorNormalMatrix(ws, &ws.curvature);
+  ws.factor_stale = false;
   if (!ws.has_factor) return false;
   ws.direction = ws.residual;
   choleskySolve(ws.factor, ws.direction);

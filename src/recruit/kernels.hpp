@@ -33,6 +33,23 @@ inline void scaledCopy(int n, double a, const double* __restrict x, double* __re
   for (; i < n; ++i) y[i] = a * x[i];
 }
 
+// y[0, n) = a x[0, n) and z[0, n) += b x[0, n), in one pass over x
+inline void scaledCopyAxpy(int n, double a, double b, const double* __restrict x,
+                           double* __restrict y, double* __restrict z) {
+  namespace ei = Eigen::internal;
+  const Packet pa = ei::pset1<Packet>(a), pb = ei::pset1<Packet>(b);
+  int i = 0;
+  for (; i + kPacketSize <= n; i += kPacketSize) {
+    const Packet v = ei::ploadu<Packet>(x + i);
+    ei::pstoreu(y + i, ei::pmul(pa, v));
+    ei::pstoreu(z + i, ei::padd(ei::ploadu<Packet>(z + i), ei::pmul(pb, v)));
+  }
+  for (; i < n; ++i) {
+    y[i] = a * x[i];
+    z[i] += b * x[i];
+  }
+}
+
 // y[0, n) = x[0, n); returns the sum of (x_i - x_i), 0 unless an entry is infinite or NaN.
 inline double copyFinite(int n, const double* __restrict x, double* __restrict y) {
   namespace ei = Eigen::internal;

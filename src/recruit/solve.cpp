@@ -130,11 +130,16 @@ void checkProblem(const RecruitmentProblem& p) {
   }
 }
 
-void fillResult(const RecruitmentProblem& p, RecruitmentWorkspace& ws, RecruitmentResult& result) {
+// residual_current: ws.residual already holds b - A x for ws.x (the dual Newton method's last
+// convergence test), so the product need not be formed again.
+void fillResult(const RecruitmentProblem& p, RecruitmentWorkspace& ws, RecruitmentResult& result,
+                bool residual_current) {
   result.x = ws.x;
   result.multiplier = ws.lambda;
-  multiply(ws, ws.x, ws.residual);
-  ws.residual -= p.b;
+  if (!residual_current) {
+    multiply(ws, ws.x, ws.residual);
+    ws.residual -= p.b;
+  }
   result.max_equality_residual = ws.residual.lpNorm<Eigen::Infinity>();
   result.objective = calcRecruitmentObjective(p, ws.x);
   result.max_power = 0.0;
@@ -193,6 +198,7 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
   result.factorizations = 0;
   result.cg_iterations = 0;
   bool converged = false;
+  bool residual_current = false;  // ws.residual = b - A ws.x
   if (!min_max) {
     if (options.warm_start && ws.has_warm_start && ws.has_previous &&
         options.extrapolate_warm_start)
@@ -203,6 +209,7 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
       ws.lambda.setZero();
     if (!options.warm_start) ws.has_factor = false;  // (the pattern only saves time)
     converged = solveDualNewton(problem, ws, tolerance, options.max_iterations, result);
+    residual_current = converged;
     result.method = RecruitmentMethod::kDualNewton;
     if (!converged) {
       // Fallback: the interior point from a cold start, then the dual Newton method from its
@@ -238,7 +245,7 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
     result.method = RecruitmentMethod::kInteriorPoint;
   }
   result.converged = converged;
-  fillResult(problem, ws, result);
+  fillResult(problem, ws, result, residual_current);
 }
 
 }  // namespace dorsum
