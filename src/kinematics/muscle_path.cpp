@@ -140,11 +140,12 @@ double calcLengthAndDerivative(const Model& m, const Data& d, int first, int cou
   return length;
 }
 
-// Length and dL/dq of a muscle whose path points are all fixed on their bodies, along the
-// joints recorded by makeData (Data::path_step): the same terms, in the same order, as
-// calcLengthAndDerivative, without the climb and the per-point checks.
-double calcFixedLengthAndDerivative(const Model& m, const Data& d, int first, int count,
-                                    double* dLdq) {
+// Length and the moment arms r = -dL/dq of a muscle whose path points are all fixed on their
+// bodies, along the joints recorded by makeData (Data::path_step): the terms of
+// calcLengthAndDerivative, in the same order, with the opposite sign (negation is exact, so r
+// is bit for bit what negating dL/dq gave), without the climb and the per-point checks.
+double calcFixedLengthAndMomentArms(const Model& m, const Data& d, int first, int count,
+                                    double* r) {
   double length = 0.0;
   for (int pt = first + 1; pt < first + count; ++pt) {
     const Vec3& pa = d.point_position_W[pt - 1];
@@ -158,9 +159,9 @@ double calcFixedLengthAndDerivative(const Model& m, const Data& d, int first, in
     for (int k = d.segment_step_start[pt]; k < end; ++k) {
       const int step = d.path_step[k], j = step >> 1;
       if (step & 1)
-        addJointPathTerms(m, d, j, u, pb, dLdq);
+        addJointPathTerms(m, d, j, -u, pb, r);
       else
-        addJointPathTerms(m, d, j, -u, pa, dLdq);
+        addJointPathTerms(m, d, j, u, pa, r);
     }
   }
   return length;
@@ -174,6 +175,7 @@ void calcMusclePaths(const Model& model, Data& data) {
   const bool have_steps = static_cast<int>(data.muscle_path_step_start.size()) == model.nmuscle &&
                           static_cast<int>(data.segment_step_start.size()) == model.npoint + 1;
   const double* __restrict qd = data.qd.data();
+  const bool moving = !data.qd.isZero(0.0);
   for (int mu = 0; mu < model.nmuscle; ++mu) {
     const int first = model.muscle_point_start[mu], count = model.muscle_point_count[mu];
     const bool fixed = have_steps && data.muscle_path_step_start[mu] >= 0;
@@ -190,18 +192,25 @@ void calcMusclePaths(const Model& model, Data& data) {
     const int begin = model.muscle_dof_begin[mu], end = model.muscle_dof_end[mu];
     double* __restrict r = data.moment_arm.col(mu).data();
     for (int k = begin; k < end; ++k) r[k] = 0.0;
-    const double length = fixed ? calcFixedLengthAndDerivative(model, data, first, count, r)
-                                : calcLengthAndDerivative(model, data, first, count, r);
-    // speed = dL/dq . qd in two partial sums (the reduction then vectorizes), r = -dL/dq
-    double speed0 = 0.0, speed1 = 0.0;
-    int k = begin;
-    for (; k + 1 < end; k += 2) {
-      speed0 += r[k] * qd[k];
-      speed1 += r[k + 1] * qd[k + 1];
+    double length;
+    if (fixed) {
+      length = calcFixedLengthAndMomentArms(model, data, first, count, r);
+    } else {
+      length = calcLengthAndDerivative(model, data, first, count, r);
+      for (int k = begin; k < end; ++k) r[k] = -r[k];  // r = -dL/dq
     }
-    if (k < end) speed0 += r[k] * qd[k];
+    // speed = dL/dq . qd = -r . qd, in two partial sums (the reduction then vectorizes); zero
+    // without a sum when the posture is static
+    double speed0 = 0.0, speed1 = 0.0;
+    if (moving) {
+      int k = begin;
+      for (; k + 1 < end; k += 2) {
+        speed0 -= r[k] * qd[k];
+        speed1 -= r[k + 1] * qd[k + 1];
+      }
+      if (k < end) speed0 -= r[k] * qd[k];
+    }
     const double speed = speed0 + speed1;
-    for (k = begin; k < end; ++k) r[k] = -r[k];
     data.muscle_length[mu] = length;
     data.muscle_speed[mu] = speed;
   }
