@@ -191,7 +191,7 @@ bool choleskyRankOne(Eigen::MatrixXd& L, Eigen::VectorXd& v, int first, double s
   const int m = static_cast<int>(L.rows());
   double* l = L.data();
   double* __restrict x = v.data();
-  // Givens-like sweep (e.g. Golub and Van Loan, section 6.5.4): column k of L and the rest of x
+  // Givens-like sweep (Golub and Van Loan 2013, Cholesky updating): column k of L and the rest of x
   // rotate together; entries of x that are zero leave their column unchanged.
   for (int k = first; k < m; ++k) {
     const double xk = x[k];
