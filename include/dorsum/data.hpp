@@ -73,6 +73,16 @@ struct Data {
   Eigen::VectorXd muscle_speed;            // lengthening speed, m/s                 (nmuscle)
   Eigen::MatrixXd moment_arm;  // r = -dL/dq: m per rad or m per m       (ndof x nmuscle)
   std::vector<JointPathTerms> joint_path_terms;  // scratch of calcMusclePaths       (njoint)
+  // The joints each path segment climbs, in climbing order, for the muscles whose path points
+  // are all fixed on their bodies (no conditional or moving point: their segments never
+  // change). Built by makeData from the model alone; muscle_path_step_start[mu] is -1 for the
+  // other muscles (and an empty table makes every muscle take the general walk). The steps of
+  // the segment that ends at path point pt are path_step[segment_step_start[pt] ..
+  // segment_step_start[pt + 1]), each 2 j + 1 for joint j on the side of pt, 2 j on the side
+  // of the point before it.
+  std::vector<int> muscle_path_step_start;  // (nmuscle)
+  std::vector<int> segment_step_start;      // (npoint + 1)
+  std::vector<int> path_step;
 
   // ---- calcMuscleState (rigid tendon, muscle.hpp)                              (nmuscle)
   Eigen::VectorXd muscle_fiber_length;         // l_f, m

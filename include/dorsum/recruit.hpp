@@ -15,7 +15,6 @@
 // solveRecruitment, which allocates nothing when the sizes match the workspace.
 #pragma once
 
-#include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <cstdint>
 #include <vector>
@@ -75,6 +74,11 @@ struct RecruitmentOptions {
   // Start from what the workspace kept from the last solve (multipliers, preconditioner, the
   // pattern of A); false: a cold solve, the same on any workspace.
   bool warm_start = true;
+  // When the last two solves both converged warm, start from the linear extrapolation of their
+  // multipliers (2 lambda_1 - lambda_2) instead of the last one: on a smooth sequence of frames
+  // the start is then second-order close, and the active set it predicts is mostly right.
+  // Solves of unrelated problems on one workspace may prefer false.
+  bool extrapolate_warm_start = true;
 };
 
 // Every buffer a solve needs, sized once for (m, n) by makeRecruitmentWorkspace. Between solves
@@ -98,13 +102,22 @@ struct RecruitmentWorkspace {
   // Kept from the last solve.
   Eigen::VectorXd warm_multiplier;  // (m)
   bool has_warm_start = false;
-  bool has_factor = false;  // llt holds a positive definite factor usable as a preconditioner
+  Eigen::VectorXd previous_multiplier;  // (m) the multipliers of the solve before the last
+  bool has_previous = false;            // both warm_multiplier and previous_multiplier are set
+  bool has_factor = false;    // factor holds a positive definite factor, usable as a preconditioner
+  bool factor_stale = false;  // the last CG solve needed many iterations: refactor the next system
 
   // Shared by both methods.
   Eigen::VectorXd lambda, residual, direction, rhs;  // (m)
   Eigen::VectorXd s, u, x, curvature;                // (n)
   Eigen::MatrixXd hessian;                           // reduced system, lower triangle (m x m)
-  Eigen::LLT<Eigen::MatrixXd> llt;
+  // Its Cholesky factor L (lower triangle; the upper one is not used), hand-written so that it
+  // can be updated in place when a column enters or leaves the active set (Eigen's
+  // LLT::rankUpdate allocates). factor_curvature holds the dx/ds of each column that the factor
+  // currently includes (0: not included).
+  Eigen::MatrixXd factor;            // (m x m)
+  Eigen::VectorXd factor_curvature;  // (n)
+  Eigen::VectorXd update_column;     // scratch for the rank-one updates (m)
 
   // Preconditioned conjugate gradients.
   Eigen::VectorXd cg_residual, cg_preconditioned, cg_search, cg_product;  // (m)
@@ -123,7 +136,9 @@ RecruitmentWorkspace makeRecruitmentWorkspace(int nrow, int ncol);
 // Forget the previous solve: the next one starts cold, exactly as from a new workspace.
 inline void resetWarmStart(RecruitmentWorkspace& workspace) {
   workspace.has_warm_start = false;
+  workspace.has_previous = false;
   workspace.has_factor = false;
+  workspace.factor_stale = false;
   workspace.has_pattern = false;
 }
 

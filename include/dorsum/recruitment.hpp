@@ -30,9 +30,10 @@ struct RecruitmentSettings {
 // (which keeps the previous frame's multipliers for a warm start) and scratch Jacobians.
 struct Recruiter {
   RecruitmentSettings settings;
-  std::vector<int> balanced_dofs;  // the degrees of freedom balanced, in row order
-  std::vector<int> dof_row;        // row of each degree of freedom, -1 if not balanced (ndof)
-  Eigen::VectorXd tau_muscle;      // scratch: sum of moment arm x a muscle force     (ndof)
+  std::vector<int> balanced_dofs;   // the degrees of freedom balanced, in row order
+  std::vector<int> dof_row;         // row of each degree of freedom, -1 if not balanced (ndof)
+  Eigen::VectorXd tau_muscle;       // scratch: sum of moment arm x a muscle force     (ndof)
+  Eigen::VectorXd tau_passive_row;  // scratch: the passive muscle moments, by row      (rows)
   RecruitmentProblem problem;
   RecruitmentWorkspace workspace;
   RecruitmentResult result;

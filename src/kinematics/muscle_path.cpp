@@ -140,25 +140,77 @@ double calcLengthAndDerivative(const Model& m, const Data& d, int first, int cou
   return length;
 }
 
+// Length and the moment arms r = -dL/dq of a muscle whose path points are all fixed on their
+// bodies, along the joints recorded by makeData (Data::path_step): the terms of
+// calcLengthAndDerivative, in the same order, with the opposite sign (negation is exact, so r
+// is bit for bit what negating dL/dq gave), without the climb and the per-point checks.
+double calcFixedLengthAndMomentArms(const Model& m, const Data& d, int first, int count,
+                                    double* r) {
+  double length = 0.0;
+  for (int pt = first + 1; pt < first + count; ++pt) {
+    const Vec3& pa = d.point_position_W[pt - 1];
+    const Vec3& pb = d.point_position_W[pt];
+    const Vec3 segment = pb - pa;
+    const double len = segment.norm();
+    length += len;
+    if (!(len > 1e-12)) continue;  // a zero-length segment has no direction and no derivative
+    const Vec3 u = segment / len;
+    const int end = d.segment_step_start[pt + 1];
+    for (int k = d.segment_step_start[pt]; k < end; ++k) {
+      const int step = d.path_step[k], j = step >> 1;
+      if (step & 1)
+        addJointPathTerms(m, d, j, -u, pb, r);
+      else
+        addJointPathTerms(m, d, j, u, pa, r);
+    }
+  }
+  return length;
+}
+
 }  // namespace
 
 void calcMusclePaths(const Model& model, Data& data) {
   requireStages(model, data, kStageKinematics, "calcMusclePaths");
   buildJointPathTerms(model, data);
+  const bool have_steps = static_cast<int>(data.muscle_path_step_start.size()) == model.nmuscle &&
+                          static_cast<int>(data.segment_step_start.size()) == model.npoint + 1;
+  const double* __restrict qd = data.qd.data();
+  const bool moving = !data.qd.isZero(0.0);
   for (int mu = 0; mu < model.nmuscle; ++mu) {
     const int first = model.muscle_point_start[mu], count = model.muscle_point_count[mu];
-    calcPointPositions(model, data, first, count);
+    const bool fixed = have_steps && data.muscle_path_step_start[mu] >= 0;
+    if (fixed) {
+      for (int pt = first; pt < first + count; ++pt) {
+        data.point_active[pt] = 1;
+        data.point_position_W[pt] = data.body_pose[model.point_body[pt]] * model.point_location[pt];
+      }
+    } else {
+      calcPointPositions(model, data, first, count);
+    }
     // Only [begin, end) can be non-zero (Model::muscle_dof_begin); the rest stays zero from
     // makeData, so a fascicle crossing one level costs three degrees of freedom, not all.
     const int begin = model.muscle_dof_begin[mu], end = model.muscle_dof_end[mu];
-    double* r = data.moment_arm.col(mu).data();
+    double* __restrict r = data.moment_arm.col(mu).data();
     for (int k = begin; k < end; ++k) r[k] = 0.0;
-    const double length = calcLengthAndDerivative(model, data, first, count, r);
-    double speed = 0.0;
-    for (int k = begin; k < end; ++k) {
-      speed += r[k] * data.qd[k];
-      r[k] = -r[k];  // r = -dL/dq
+    double length;
+    if (fixed) {
+      length = calcFixedLengthAndMomentArms(model, data, first, count, r);
+    } else {
+      length = calcLengthAndDerivative(model, data, first, count, r);
+      for (int k = begin; k < end; ++k) r[k] = -r[k];  // r = -dL/dq
     }
+    // speed = dL/dq . qd = -r . qd, in two partial sums (the reduction then vectorizes); zero
+    // without a sum when the posture is static
+    double speed0 = 0.0, speed1 = 0.0;
+    if (moving) {
+      int k = begin;
+      for (; k + 1 < end; k += 2) {
+        speed0 -= r[k] * qd[k];
+        speed1 -= r[k + 1] * qd[k + 1];
+      }
+      if (k < end) speed0 -= r[k] * qd[k];
+    }
+    const double speed = speed0 + speed1;
     data.muscle_length[mu] = length;
     data.muscle_speed[mu] = speed;
   }

@@ -27,6 +27,30 @@ Data makeData(const Model& model) {
   d.muscle_speed.setZero(model.nmuscle);
   d.moment_arm.setZero(model.ndof, model.nmuscle);
   d.joint_path_terms.assign(model.njoint, JointPathTerms{});
+  // The climb of calcLengthAndDerivative (muscle_path.cpp), recorded once for fixed paths.
+  d.muscle_path_step_start.assign(model.nmuscle, -1);
+  d.segment_step_start.assign(model.npoint + 1, 0);
+  for (int mu = 0; mu < model.nmuscle; ++mu) {
+    const int first = model.muscle_point_start[mu], count = model.muscle_point_count[mu];
+    bool fixed = true;
+    for (int pt = first; pt < first + count; ++pt) {
+      const auto& mc = model.point_moving_coord[pt];
+      fixed = fixed && model.point_cond_coord[pt] < 0 && mc[0] < 0 && mc[1] < 0 && mc[2] < 0;
+    }
+    if (!fixed) continue;
+    d.muscle_path_step_start[mu] = static_cast<int>(d.path_step.size());
+    for (int pt = first; pt < first + count; ++pt) {
+      d.segment_step_start[pt] = static_cast<int>(d.path_step.size());
+      if (pt == first) continue;
+      int a = model.point_body[pt - 1], b = model.point_body[pt];
+      while (a != b) {
+        const int da = model.body_depth[a], db = model.body_depth[b];
+        if (da >= db) d.path_step.push_back(2 * (a - 1)), a = model.body_parent[a];
+        if (db >= da) d.path_step.push_back(2 * (b - 1) + 1), b = model.body_parent[b];
+      }
+    }
+    d.segment_step_start[first + count] = static_cast<int>(d.path_step.size());
+  }
 
   for (Eigen::VectorXd* v :
        {&d.muscle_fiber_length, &d.muscle_norm_fiber_length, &d.muscle_norm_fiber_velocity,

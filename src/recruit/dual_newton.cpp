@@ -104,10 +104,8 @@ void multiplyNormal(RecruitmentWorkspace& ws, const Eigen::VectorXd& v) {
     if (dj == 0.0) continue;
     const double t = dj * columnDot(ws, j, v.data());
     for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
-      const double* __restrict a = ws.value.data() + ws.run_offset[k];
-      double* __restrict o = out + ws.run_row[k];
-      const int len = ws.run_offset[k + 1] - ws.run_offset[k];
-      for (int r = 0; r < len; ++r) o[r] += t * a[r];
+      const int off = ws.run_offset[k];
+      axpy(ws.run_offset[k + 1] - off, t, ws.value.data() + off, out + ws.run_row[k]);
     }
   }
 }
@@ -116,17 +114,21 @@ void multiplyNormal(RecruitmentWorkspace& ws, const Eigen::VectorXd& v) {
 // Sci. Comput. 17(1):16-32.
 //
 // Conjugate gradients on H d = r (r = ws.residual, d = ws.direction, from d = 0), preconditioned
-// by the Cholesky factor kept in ws.llt, which belongs to an earlier Newton system (this frame's
+// by the Cholesky factor kept in ws.factor, which belongs to an earlier Newton system (this frame's
 // previous iteration or the previous frame). Returns false if they have not met the forcing
 // term after kMaxCgIterations: the caller then factors H itself.
-constexpr int kMaxCgIterations = 6;   // about the cost of a fresh assembly and factorization
+constexpr int kMaxCgIterations = 6;  // about the cost of a fresh assembly and factorization
+// A solve that needed more than this many iterations marks the factor as stale: the next system
+// is factored afresh (A has drifted too far from the factor's; refactoring then pays for itself
+// over the following frames).
+constexpr int kStaleCgIterations = 4;
 constexpr double kMaxForcing = 1e-2;  // loosest relative accuracy of a Newton direction
 
 bool solvePreconditioned(RecruitmentWorkspace& ws, double forcing, RecruitmentResult& result) {
   ws.direction.setZero();
   ws.cg_residual = ws.residual;
   ws.cg_preconditioned = ws.cg_residual;
-  ws.llt.solveInPlace(ws.cg_preconditioned);
+  choleskySolve(ws.factor, ws.cg_preconditioned);
   ws.cg_search = ws.cg_preconditioned;
   double rz = ws.cg_residual.dot(ws.cg_preconditioned);
   // Both the residual (what the next Newton residual will be) and its preconditioned norm
@@ -135,6 +137,7 @@ bool solvePreconditioned(RecruitmentWorkspace& ws, double forcing, RecruitmentRe
   const double target = forcing * ws.residual.norm();
   const double target_rz = forcing * forcing * rz;
   for (int k = 0; k < kMaxCgIterations; ++k) {
+    if (k == kStaleCgIterations) ws.factor_stale = true;
     ++result.cg_iterations;
     multiplyNormal(ws, ws.cg_search);
     const double curvature = ws.cg_search.dot(ws.cg_product);
@@ -143,7 +146,7 @@ bool solvePreconditioned(RecruitmentWorkspace& ws, double forcing, RecruitmentRe
     ws.direction += alpha * ws.cg_search;
     ws.cg_residual -= alpha * ws.cg_product;
     ws.cg_preconditioned = ws.cg_residual;
-    ws.llt.solveInPlace(ws.cg_preconditioned);
+    choleskySolve(ws.factor, ws.cg_preconditioned);
     const double rz_next = ws.cg_residual.dot(ws.cg_preconditioned);
     if (ws.cg_residual.norm() <= target && rz_next <= target_rz) return true;
     ws.cg_search = ws.cg_preconditioned + (rz_next / rz) * ws.cg_search;
@@ -152,15 +155,58 @@ bool solvePreconditioned(RecruitmentWorkspace& ws, double forcing, RecruitmentRe
   return false;
 }
 
+// Brings the kept factor up to the current active set: a column that entered it since the
+// factor was made (dx/ds > 0 now, not in the factor) is added by a rank-one update, one that
+// left it removed by a downdate, with the column's current values (A has drifted a little since:
+// the factor stays a preconditioner, not the exact matrix). Changes of dx/ds of a column that
+// stays free (p = 3) are left to the conjugate gradients. Returns false when a refactorization
+// is cheaper (too many changes) or needed (a downdate that would leave the factor nearly
+// singular); the factor must then be rebuilt.
+constexpr int kMaxFactorUpdates = 16;       // about the cost of an assembly and factorization
+constexpr double kMinDowndatePivot = 1e-3;  // pivot after a downdate / before
+
+bool updateFactor(RecruitmentWorkspace& ws) {
+  int updates = 0;
+  for (int j = 0; j < ws.ncol; ++j) {
+    const double d = ws.curvature[j], kept = ws.factor_curvature[j];
+    if ((d == 0.0) == (kept == 0.0)) continue;
+    if (++updates > kMaxFactorUpdates) return false;
+    const double scale = std::sqrt(d != 0.0 ? d : kept);
+    double* __restrict v = ws.update_column.data();
+    const int first_run = ws.column_start[j], end_run = ws.column_start[j + 1];
+    if (first_run == end_run) {
+      ws.factor_curvature[j] = d;
+      continue;
+    }
+    for (int k = first_run; k < end_run; ++k) {
+      const double* __restrict a = ws.value.data() + ws.run_offset[k];
+      double* __restrict o = v + ws.run_row[k];
+      const int len = ws.run_offset[k + 1] - ws.run_offset[k];
+      for (int r = 0; r < len; ++r) o[r] = scale * a[r];
+    }
+    const int first = ws.run_row[first_run];
+    const bool ok = choleskyRankOne(ws.factor, ws.update_column, first, d != 0.0 ? 1.0 : -1.0,
+                                    kMinDowndatePivot);
+    ws.update_column.setZero();
+    if (!ok) return false;
+    ws.factor_curvature[j] = d;
+  }
+  return true;
+}
+
 bool computeDirection(RecruitmentWorkspace& ws, double forcing, bool allow_cg,
                       RecruitmentResult& result) {
-  if (allow_cg && ws.has_factor && solvePreconditioned(ws, forcing, result)) return true;
+  if (allow_cg && ws.has_factor && !ws.factor_stale) {
+    ws.has_factor = updateFactor(ws);
+    if (ws.has_factor && solvePreconditioned(ws, forcing, result)) return true;
+  }
   assembleNormalMatrix(ws, ws.curvature);
   ++result.factorizations;
-  ws.has_factor = factorNormalMatrix(ws);
+  ws.has_factor = factorNormalMatrix(ws, &ws.curvature);
+  ws.factor_stale = false;
   if (!ws.has_factor) return false;
   ws.direction = ws.residual;
-  ws.llt.solveInPlace(ws.direction);
+  choleskySolve(ws.factor, ws.direction);
   return true;
 }
 
@@ -192,9 +238,12 @@ bool solveDualNewton(const RecruitmentProblem& p, RecruitmentWorkspace& ws, doub
     // the residual falls slowly (the active set is still changing), tightly as it converges, and
     // never tighter than what lets the step meet the tolerance.
     const double ratio = it == 0 ? 1.0 : residual_norm / previous_norm;
-    const double forcing = std::clamp(
-        std::max(0.1 * tolerance / residual_norm, std::min(kMaxForcing, 0.9 * ratio * ratio)),
-        1e-12, kMaxForcing);
+    // The first system is the exception: from a warm start (the only case where it reaches the
+    // conjugate gradients) the preconditioner is current and the active set mostly right, so
+    // solving it to the tolerance at once is cheaper than a second Newton iteration.
+    const double loosest = it == 0 ? 0.0 : std::min(kMaxForcing, 0.9 * ratio * ratio);
+    const double forcing =
+        std::clamp(std::max(0.1 * tolerance / residual_norm, loosest), 1e-12, kMaxForcing);
     // A stale preconditioner with an inexact direction can make the iterates cycle (a long step,
     // then a tiny one back): after a short step or a rise of the residual that followed a
     // conjugate-gradient direction, factor afresh. While the active set changes a lot (the

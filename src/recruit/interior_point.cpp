@@ -210,7 +210,7 @@ double InteriorPoint::computeStep(double target, bool corrector) {
   const double t_term = min_max_ ? (sum_sigma_rho - rho_t) / c_ : 0.0;
   if (min_max_) ws_.rhs -= t_term * ws_.coupling;
   ws_.direction = ws_.rhs;
-  ws_.llt.solveInPlace(ws_.direction);
+  choleskySolve(ws_.factor, ws_.direction);
 
   // dt = (sum sigma rho / P - rho_t + v^T dlambda) / c;  dx = (rho + sigma dt + A^T dlambda) / P
   double dt = min_max_ ? t_term + ws_.coupling.dot(ws_.direction) / c_ : 0.0;
@@ -224,7 +224,7 @@ double InteriorPoint::computeStep(double target, bool corrector) {
   // dx' = (sigma dt' + A^T dlambda') / P, satisfies A dx' = H dlambda'.
   multiply(ws_, ws_.dx, ws_.rhs);
   ws_.rhs = -ws_.rhs - ws_.residual;
-  ws_.llt.solveInPlace(ws_.rhs);
+  choleskySolve(ws_.factor, ws_.rhs);
   const double dt_fix = min_max_ ? ws_.coupling.dot(ws_.rhs) / c_ : 0.0;
   multiplyTransposed(ws_, ws_.rhs, ws_.s);
   for (int i = 0; i < n; ++i)

@@ -14,6 +14,7 @@
 
 #include "dorsum/error.hpp"
 #include "dorsum/recruitment.hpp"
+#include "recruit/kernels.hpp"
 
 namespace dorsum {
 
@@ -83,6 +84,7 @@ Recruiter makeRecruiter(const Model& model, const RecruitmentSettings& settings)
     r.problem.column_row_begin[j] = k;
     r.problem.column_row_end[j] = k + 1;
   }
+  r.tau_passive_row.setZero(m);
   r.workspace = makeRecruitmentWorkspace(m, n);
   r.result = makeRecruitmentResult(m, n);
   r.jacobian_a.setZero(3, model.ndof);
@@ -109,11 +111,13 @@ void calcContactGeometry(const Model& m, Data& d) {
 void accumulateMuscleMoments(const Model& m, const Data& d, const Eigen::VectorXd& force,
                              Eigen::VectorXd& tau) {
   tau.setZero();
+  double* __restrict t = tau.data();
   for (int i = 0; i < m.nmuscle; ++i) {
     const double f = force[i];
     if (f == 0.0) continue;
-    const double* r = d.moment_arm.col(i).data();
-    for (int dof = m.muscle_dof_begin[i]; dof < m.muscle_dof_end[i]; ++dof) tau[dof] += r[dof] * f;
+    const int begin = m.muscle_dof_begin[i];
+    recruit_detail::axpy(m.muscle_dof_end[i] - begin, f, d.moment_arm.col(i).data() + begin,
+                         t + begin);
   }
 }
 
@@ -131,10 +135,33 @@ void solveRecruitment(const Model& model, Data& data, Recruiter& r) {
   // set in makeRecruiter. A new term in a column (an intra-abdominal pressure term in the
   // abdominal muscles' columns, say) that reaches rows outside that band must widen the band
   // there, or the solver will not see it.
+  // The band of column i (makeRecruiter) is exactly the rows of the balanced degrees of freedom
+  // in the muscle's range. The same pass sums the passive muscle moments of the rows (b below):
+  // outside the band the moment arms are zero.
+  const int* __restrict row_dof = r.balanced_dofs.data();
+  double* __restrict tau_passive = r.tau_passive_row.data();
+  r.tau_passive_row.setZero();
   for (int i = 0; i < model.nmuscle; ++i) {
     const double gain = data.muscle_active_gain[i] * (weak ? r.settings.strength[i] : 1.0);
-    for (int dof = model.muscle_dof_begin[i]; dof < model.muscle_dof_end[i]; ++dof)
-      if (r.dof_row[dof] >= 0) P.A(r.dof_row[dof], i) = data.moment_arm(dof, i) * gain;
+    const double passive = data.muscle_passive_force[i];
+    const double* __restrict arm = data.moment_arm.col(i).data();
+    double* __restrict column = P.A.col(i).data();
+    const int begin = P.column_row_begin[i], end = P.column_row_end[i];
+    if (begin == end) continue;
+    if (row_dof[end - 1] - row_dof[begin] == end - 1 - begin) {  // consecutive degrees of freedom
+      const double* a = arm + row_dof[begin];
+      if (passive != 0.0)
+        recruit_detail::scaledCopyAxpy(end - begin, gain, passive, a, column + begin,
+                                       tau_passive + begin);
+      else
+        recruit_detail::scaledCopy(end - begin, gain, a, column + begin);
+      continue;
+    }
+    for (int k = begin; k < end; ++k) {
+      const double v = arm[row_dof[k]];
+      column[k] = v * gain;
+      tau_passive[k] += v * passive;
+    }
   }
   calcContactGeometry(model, data);
   for (int c = 0; c < model.ncontact; ++c) {
@@ -148,10 +175,9 @@ void solveRecruitment(const Model& model, Data& data, Recruiter& r) {
           (r.jacobian_a.col(dof) - r.jacobian_b.col(dof)).dot(data.contact_normal_W[c]);
     }
   }
-  accumulateMuscleMoments(model, data, data.muscle_passive_force, r.tau_muscle);
   for (int k = 0; k < m; ++k) {
     const int dof = r.balanced_dofs[k];
-    P.b[k] = data.tau_inverse_dynamics[dof] - data.tau_passive[dof] - r.tau_muscle[dof];
+    P.b[k] = data.tau_inverse_dynamics[dof] - data.tau_passive[dof] - r.tau_passive_row[k];
   }
   solveRecruitment(P, r.workspace, r.result, r.settings.solver);
 

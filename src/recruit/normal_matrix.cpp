@@ -56,27 +56,27 @@ void packPattern(const RecruitmentProblem& p, RecruitmentWorkspace& ws) {
 }
 
 // Refills the values of the kept pattern; returns false if A has a nonzero (or a NaN) outside it
-// (inside the column's band) or a NaN or infinity inside it. Vectorized sums and copies over
-// contiguous memory.
+// (inside the column's band) or a NaN or infinity inside it. One pass over each band, in plain
+// loops: the runs are short (a dozen entries), too short for vectorized reductions to pay.
 bool refillPattern(const RecruitmentProblem& p, RecruitmentWorkspace& ws) {
-  using Segment = Eigen::Map<const Eigen::VectorXd>;
   const int m = ws.nrow, n = ws.ncol;
   double outside = 0.0;  // sum of |A(i, j)| outside the pattern: NaN or > 0 if not all zero
+  double inside = 0.0;   // sum of (v - v) over the pattern: NaN if any entry is not finite
+  double* __restrict value = ws.value.data();
   for (int j = 0; j < n; ++j) {
-    const double* col = p.A.col(j).data();
+    const double* __restrict col = p.A.col(j).data();
     const Band band = columnBand(p, j, m);
     int row = band.begin;  // first row not yet seen
     for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
       const int start = ws.run_row[k], off = ws.run_offset[k];
       const int len = ws.run_offset[k + 1] - off;
-      if (start > row) outside += Segment(col + row, start - row).cwiseAbs().sum();
-      std::copy(col + start, col + start + len, ws.value.data() + off);
+      for (; row < start; ++row) outside += std::abs(col[row]);
+      inside += copyFinite(len, col + start, value + off);
       row = start + len;
     }
-    if (band.end > row) outside += Segment(col + row, band.end - row).cwiseAbs().sum();
+    for (; row < band.end; ++row) outside += std::abs(col[row]);
   }
-  const int nnz = ws.run_offset[ws.column_start[n]];
-  return outside == 0.0 && Segment(ws.value.data(), nnz).allFinite();
+  return outside == 0.0 && inside == 0.0;
 }
 
 }  // namespace
@@ -132,16 +132,101 @@ void assembleNormalMatrix(RecruitmentWorkspace& ws, const Eigen::VectorXd& d) {
   }
 }
 
-bool factorNormalMatrix(RecruitmentWorkspace& ws) {
-  ws.llt.compute(ws.hessian);
-  if (ws.llt.info() == Eigen::Success) return true;
+bool choleskyFactor(Eigen::MatrixXd& H) {
+  const int m = static_cast<int>(H.rows());
+  double* a = H.data();
+  // Right-looking, column by column: each column k is scaled by its pivot, then subtracted from
+  // the trailing columns as contiguous axpys (which vectorize), two columns at a time so that
+  // every trailing column is loaded and stored once per pair.
+  int k = 0;
+  for (; k + 1 < m; k += 2) {
+    double* __restrict c0 = a + static_cast<std::ptrdiff_t>(k) * m;
+    double* __restrict c1 = c0 + m;
+    const double d0 = c0[k];
+    if (!(d0 > 0.0) || !std::isfinite(d0)) return false;
+    const double p0 = std::sqrt(d0), inv0 = 1.0 / p0;
+    c0[k] = p0;
+    for (int i = k + 1; i < m; ++i) c0[i] *= inv0;
+    // column k + 1 gets column k's contribution before its own pivot
+    const double l10 = c0[k + 1];
+    for (int i = k + 1; i < m; ++i) c1[i] -= l10 * c0[i];
+    const double d1 = c1[k + 1];
+    if (!(d1 > 0.0) || !std::isfinite(d1)) return false;
+    const double p1 = std::sqrt(d1), inv1 = 1.0 / p1;
+    c1[k + 1] = p1;
+    for (int i = k + 2; i < m; ++i) c1[i] *= inv1;
+    for (int j = k + 2; j < m; ++j) {
+      double* __restrict cj = a + static_cast<std::ptrdiff_t>(j) * m;
+      const double f0 = c0[j], f1 = c1[j];
+      for (int i = j; i < m; ++i) cj[i] -= f0 * c0[i] + f1 * c1[i];
+    }
+  }
+  if (k < m) {  // the last column of an odd size
+    double* c = a + static_cast<std::ptrdiff_t>(k) * m;
+    if (!(c[k] > 0.0) || !std::isfinite(c[k])) return false;
+    c[k] = std::sqrt(c[k]);
+  }
+  return true;
+}
+
+void choleskySolve(const Eigen::MatrixXd& L, Eigen::VectorXd& x) {
+  const int m = static_cast<int>(L.rows());
+  const double* l = L.data();
+  double* y = x.data();
+  // L y = x by columns (axpys), then L^T x = y by columns of L (dot products).
+  for (int k = 0; k < m; ++k) {
+    const double* c = l + static_cast<std::ptrdiff_t>(k) * m;
+    const double yk = y[k] / c[k];
+    y[k] = yk;
+    if (yk != 0.0) axpy(m - k - 1, -yk, c + k + 1, y + k + 1);
+  }
+  for (int k = m - 1; k >= 0; --k) {
+    const double* c = l + static_cast<std::ptrdiff_t>(k) * m;
+    y[k] = (y[k] - dot(m - k - 1, c + k + 1, y + k + 1)) / c[k];
+  }
+}
+
+bool choleskyRankOne(Eigen::MatrixXd& L, Eigen::VectorXd& v, int first, double sigma,
+                     double min_pivot_ratio) {
+  const int m = static_cast<int>(L.rows());
+  double* l = L.data();
+  double* __restrict x = v.data();
+  // Givens-like sweep (Golub and Van Loan 2013, Cholesky updating): column k of L and the rest of x
+  // rotate together; entries of x that are zero leave their column unchanged.
+  for (int k = first; k < m; ++k) {
+    const double xk = x[k];
+    if (xk == 0.0) continue;
+    double* __restrict c = l + static_cast<std::ptrdiff_t>(k) * m;
+    const double lkk = c[k];
+    const double r2 = lkk * lkk + sigma * xk * xk;
+    if (!(r2 > min_pivot_ratio * min_pivot_ratio * lkk * lkk) || !std::isfinite(r2)) return false;
+    const double r = std::sqrt(r2);
+    const double cs = r / lkk, sn = xk / lkk;
+    const double inv_cs = 1.0 / cs, ss = sigma * sn;
+    c[k] = r;
+    for (int i = k + 1; i < m; ++i) {
+      const double li = (c[i] + ss * x[i]) * inv_cs;
+      c[i] = li;
+      x[i] = cs * x[i] - sn * li;
+    }
+  }
+  return true;
+}
+
+bool factorNormalMatrix(RecruitmentWorkspace& ws, const Eigen::VectorXd* d) {
+  if (d)
+    ws.factor_curvature = *d;
+  else
+    ws.factor_curvature.setZero();
+  ws.factor = ws.hessian;
+  if (choleskyFactor(ws.factor)) return true;
   // Not numerically positive definite: no free variable touches some row (possible without
   // reserves). Add a ridge, growing from 1e-12 of the largest diagonal entry.
   const double scale = std::max(ws.hessian.diagonal().maxCoeff(), 1e-300);
   for (double ridge = 1e-12 * scale; ridge <= 1e-2 * scale; ridge *= 100.0) {
     ws.hessian.diagonal().array() += ridge;
-    ws.llt.compute(ws.hessian);
-    if (ws.llt.info() == Eigen::Success) return true;
+    ws.factor = ws.hessian;
+    if (choleskyFactor(ws.factor)) return true;
   }
   return false;
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "dorsum/recruit.hpp"
+#include "recruit/kernels.hpp"
 
 namespace dorsum::recruit_detail {
 
@@ -56,10 +57,8 @@ void packColumns(const RecruitmentProblem& problem, RecruitmentWorkspace& ws);
 inline double columnDot(const RecruitmentWorkspace& ws, int j, const double* __restrict y) {
   double acc = 0.0;
   for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
-    const double* __restrict v = ws.value.data() + ws.run_offset[k];
-    const double* __restrict yr = y + ws.run_row[k];
-    const int len = ws.run_offset[k + 1] - ws.run_offset[k];
-    for (int t = 0; t < len; ++t) acc += v[t] * yr[t];
+    const int off = ws.run_offset[k];
+    acc += dot(ws.run_offset[k + 1] - off, ws.value.data() + off, y + ws.run_row[k]);
   }
   return acc;
 }
@@ -79,10 +78,8 @@ inline void multiply(const RecruitmentWorkspace& ws, const Eigen::VectorXd& x,
     const double xj = x[j];
     if (xj == 0.0) continue;
     for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
-      const double* __restrict v = ws.value.data() + ws.run_offset[k];
-      double* __restrict orow = o + ws.run_row[k];
-      const int len = ws.run_offset[k + 1] - ws.run_offset[k];
-      for (int t = 0; t < len; ++t) orow[t] += v[t] * xj;
+      const int off = ws.run_offset[k];
+      axpy(ws.run_offset[k + 1] - off, xj, ws.value.data() + off, o + ws.run_row[k]);
     }
   }
 }
@@ -90,9 +87,26 @@ inline void multiply(const RecruitmentWorkspace& ws, const Eigen::VectorXd& x,
 // ws.hessian (lower triangle) = A diag(d) A^T; columns with d_j = 0 are skipped.
 void assembleNormalMatrix(RecruitmentWorkspace& ws, const Eigen::VectorXd& d);
 
-// Factors ws.hessian (lower triangle) into ws.llt, adding a growing multiple of the identity
-// if it is not numerically positive definite. Returns false if that fails too.
-bool factorNormalMatrix(RecruitmentWorkspace& ws);
+// Factors ws.hessian (lower triangle) into ws.factor, adding a growing multiple of the identity
+// if it is not numerically positive definite. Returns false if that fails too. Sets
+// ws.factor_curvature to d when given (the dual Newton method's preconditioner), else to zero.
+bool factorNormalMatrix(RecruitmentWorkspace& ws, const Eigen::VectorXd* d = nullptr);
+
+// ---- dense Cholesky kernels on an m x m column-major lower triangle (normal_matrix.cpp) ----
+
+// L L^T = H in place (H's lower triangle becomes L). Returns false at a pivot that is not
+// positive (or not finite).
+bool choleskyFactor(Eigen::MatrixXd& H);
+
+// x = (L L^T)^-1 x.
+void choleskySolve(const Eigen::MatrixXd& L, Eigen::VectorXd& x);
+
+// L L^T + sigma v v^T (sigma = +1 or -1) in place, for v zero above row `first`; v is
+// overwritten. Returns false if a downdate would leave a pivot below `min_pivot_ratio` times its
+// old value (the matrix is then not safely positive definite; L is left half-updated and must
+// be refactored).
+bool choleskyRankOne(Eigen::MatrixXd& L, Eigen::VectorXd& v, int first, double sigma,
+                     double min_pivot_ratio);
 
 // ---- the two methods; both work on ws.lambda, leave the solution in ws.x, and add their
 // iterations and factorizations to the counters of `result` ----

@@ -37,6 +37,7 @@ RecruitmentWorkspace makeRecruitmentWorkspace(int nrow, int ncol) {
   ws.run_offset.assign(max_runs + 1, 0);
   ws.value.assign(static_cast<std::size_t>(nrow) * ncol, 0.0);
   ws.warm_multiplier.setZero(nrow);
+  ws.previous_multiplier.setZero(nrow);
   for (Eigen::VectorXd* v :
        {&ws.lambda, &ws.residual, &ws.direction, &ws.rhs, &ws.coupling, &ws.saved_lambda,
         &ws.cg_residual, &ws.cg_preconditioned, &ws.cg_search, &ws.cg_product, &ws.best_lambda})
@@ -63,9 +64,9 @@ RecruitmentWorkspace makeRecruitmentWorkspace(int nrow, int ncol) {
                              &ws.best_x})
     v->setZero(ncol);
   ws.hessian.setZero(nrow, nrow);
-  // Sizes the factor's storage (and sets its status, which Eigen leaves uninitialized until the
-  // first compute): later factorizations of the same size allocate nothing.
-  ws.llt.compute(Eigen::MatrixXd::Identity(nrow, nrow));
+  ws.factor.setIdentity(nrow, nrow);
+  ws.factor_curvature.setZero(ncol);
+  ws.update_column.setZero(nrow);
   return ws;
 }
 
@@ -129,11 +130,16 @@ void checkProblem(const RecruitmentProblem& p) {
   }
 }
 
-void fillResult(const RecruitmentProblem& p, RecruitmentWorkspace& ws, RecruitmentResult& result) {
+// residual_current: ws.residual already holds b - A x for ws.x (the dual Newton method's last
+// convergence test), so the product need not be formed again.
+void fillResult(const RecruitmentProblem& p, RecruitmentWorkspace& ws, RecruitmentResult& result,
+                bool residual_current) {
   result.x = ws.x;
   result.multiplier = ws.lambda;
-  multiply(ws, ws.x, ws.residual);
-  ws.residual -= p.b;
+  if (!residual_current) {
+    multiply(ws, ws.x, ws.residual);
+    ws.residual -= p.b;
+  }
   result.max_equality_residual = ws.residual.lpNorm<Eigen::Infinity>();
   result.objective = calcRecruitmentObjective(p, ws.x);
   result.max_power = 0.0;
@@ -192,13 +198,18 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
   result.factorizations = 0;
   result.cg_iterations = 0;
   bool converged = false;
+  bool residual_current = false;  // ws.residual = b - A ws.x
   if (!min_max) {
-    if (options.warm_start && ws.has_warm_start)
+    if (options.warm_start && ws.has_warm_start && ws.has_previous &&
+        options.extrapolate_warm_start)
+      ws.lambda = 2.0 * ws.warm_multiplier - ws.previous_multiplier;  // docs/RECRUITMENT.md, 5
+    else if (options.warm_start && ws.has_warm_start)
       ws.lambda = ws.warm_multiplier;
     else
       ws.lambda.setZero();
     if (!options.warm_start) ws.has_factor = false;  // (the pattern only saves time)
     converged = solveDualNewton(problem, ws, tolerance, options.max_iterations, result);
+    residual_current = converged;
     result.method = RecruitmentMethod::kDualNewton;
     if (!converged) {
       // Fallback: the interior point from a cold start, then the dual Newton method from its
@@ -221,15 +232,20 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
         ws.lambda = ws.saved_lambda;
       }
     }
+    const bool had_warm_start = ws.has_warm_start && options.warm_start;
     ws.has_warm_start = converged && result.method == RecruitmentMethod::kDualNewton;
-    if (ws.has_warm_start) ws.warm_multiplier = ws.lambda;
+    ws.has_previous = had_warm_start && ws.has_warm_start;
+    if (ws.has_warm_start) {
+      ws.previous_multiplier.swap(ws.warm_multiplier);  // (swaps the buffers, no allocation)
+      ws.warm_multiplier = ws.lambda;
+    }
   } else {
     converged = solveInteriorPoint(problem, ws, options.tolerance,
                                    options.max_interior_point_iterations, result);
     result.method = RecruitmentMethod::kInteriorPoint;
   }
   result.converged = converged;
-  fillResult(problem, ws, result);
+  fillResult(problem, ws, result, residual_current);
 }
 
 }  // namespace dorsum
