@@ -137,16 +137,21 @@ TEST(Ligaments, ACurveThatHoldsThemKeepsOnlyTheRemainder) {
       calcKinematics(m, d);
       calcInverseDynamics(m, d);
       const double measured = -40.0 * q;
-      if (std::abs(measured) >= 1.0)
+      if (std::abs(measured) >= 1.0) {
         EXPECT_LE(d.coord_ligament_force[0] / measured, 1.0 + 1e-9) << "q = " << q;
+      }
       // Within the error of the remainder's straight lines between its quarter-degree knots.
-      if (stiffness < 1e5)
+      if (stiffness < 1e5) {
         EXPECT_NEAR(d.tau_passive[0], measured, 5e-3) << "q = " << q;
-      else
+      } else {
         EXPECT_GE(d.tau_passive[0] * (q < 0 ? 1 : -1), std::abs(measured) - 5e-3) << "q = " << q;
+      }
     }
-    if (stiffness > 1e5) EXPECT_LT(m.ligament_stiffness[0], stiffness);
-    if (stiffness < 1e5) EXPECT_EQ(m.ligament_stiffness[0], stiffness);
+    if (stiffness > 1e5) {
+      EXPECT_LT(m.ligament_stiffness[0], stiffness);
+    } else {
+      EXPECT_EQ(m.ligament_stiffness[0], stiffness);
+    }
   }
 }
 

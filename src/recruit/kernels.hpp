@@ -10,7 +10,7 @@
 namespace dorsum::recruit_detail {
 
 using Packet = Eigen::internal::packet_traits<double>::type;
-constexpr int kPacketSize = Eigen::internal::unpacket_traits<Packet>::size;
+constexpr int kPacketSize = Eigen::internal::packet_traits<double>::size;
 
 // y[0, n) += a x[0, n)
 inline void axpy(int n, double a, const double* __restrict x, double* __restrict y) {
