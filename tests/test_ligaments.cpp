@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 
 #include "dorsum/analysis.hpp"
 #include "dorsum/anatomy.hpp"
@@ -279,6 +280,26 @@ TEST(BuiltinLigaments, ResultsListThemAndTheReportShowsTheLumbarOnes) {
   const std::string html = renderHtmlReport(flexed);
   EXPECT_NE(html.find("<h2>Posterior ligaments</h2>"), std::string::npos);
   EXPECT_NE(html.find("<td>L4/L5</td>"), std::string::npos);
+  // ligaments.csv: one row per ligament, its tension as the JSON has it.
+  const std::string dir = ::testing::TempDir() + "dorsum_ligaments_csv";
+  writeCsv(flexed, dir);
+  std::ifstream in(dir + "/ligaments.csv");
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "variant,name,joint,force_N,strain,failure_force_N,failure_share");
+  size_t rows = 0;
+  bool found = false;
+  while (std::getline(in, line)) {
+    ++rows;
+    if (line.rfind("base,supraspinous_L3_L4,L3_L4,", 0) == 0) {
+      found = true;
+      const size_t start = std::string("base,supraspinous_L3_L4,L3_L4,").size();
+      EXPECT_EQ(std::stod(line.substr(start, line.find(',', start) - start)),
+                force(flexed, "supraspinous_L3_L4"));
+    }
+  }
+  EXPECT_EQ(rows, flexed["ligaments"].size());
+  EXPECT_TRUE(found);
 }
 
 TEST(BuiltinLigaments, SupraAndInterspinousTensionAtFullFlexionIsOfThePublishedSize) {

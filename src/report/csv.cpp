@@ -76,6 +76,18 @@ std::string jointsCsv(const std::vector<Case>& cases) {
   return out;
 }
 
+std::string ligamentsCsv(const std::vector<Case>& cases) {
+  std::string out = "variant,name,joint,force_N,strain,failure_force_N,failure_share\n";
+  for (const Case& c : cases)
+    if (const Json* ligaments = findArray(*c.result, "ligaments"))
+      for (const Json& l : *ligaments)
+        out +=
+            row({field(c.label), field(findString(l, "name")), field(findString(l, "joint")),
+                 field(findNumber(l, "force_N")), field(findNumber(l, "strain")),
+                 field(findNumber(l, "failure_force_N")), field(findNumber(l, "failure_share"))});
+  return out;
+}
+
 std::string discPressureCsv(const std::vector<Case>& cases) {
   std::string out = "variant,level,pressure_MPa\n";
   for (const Case& c : cases)
@@ -97,7 +109,8 @@ std::vector<std::string> writeCsv(const nlohmann::ordered_json& result, const st
       {"muscles.csv", musclesCsv(cases)},
       {"fascicles.csv", fasciclesCsv(cases)},
       {"joints.csv", jointsCsv(cases)},
-      {"disc_pressure.csv", discPressureCsv(cases)}};
+      {"disc_pressure.csv", discPressureCsv(cases)},
+      {"ligaments.csv", ligamentsCsv(cases)}};
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir))
