@@ -642,14 +642,18 @@ void resolveLigaments(const ModelSpec& spec, Model& m) {
   // above 1 N m or 1 N, away from the neutral zone). Where their stiffness (from isolated
   // ligament tests) says more, every ligament of that joint is made softer by one factor.
   std::vector<double> joint_scale(m.njoint, 1.0);
-  for (int c : split) {
+  std::vector<std::vector<double>> xs(split.size()), ligs(split.size());
+  for (size_t k = 0; k < split.size(); ++k) {
+    const int c = split[k];
     const Function& whole = m.functions[m.coord_passive[c]];
+    xs[k] = samples(c);
+    ligs[k].resize(xs[k].size());
+    for (size_t i = 0; i < xs[k].size(); ++i) ligs[k][i] = ligamentsAt(c, xs[k][i]);
     const double rest = ligamentsAt(c, m.coord_default[c]);
-    for (double v : samples(c)) {
-      const double measured = whole.value(v);
-      if (std::abs(measured) < 1.0) continue;
-      const double added = ligamentsAt(c, v) - rest;
-      if (added / measured <= 1.0) continue;
+    for (size_t i = 0; i < xs[k].size(); ++i) {
+      const double measured = whole.value(xs[k][i]);
+      const double added = ligs[k][i] - rest;
+      if (std::abs(measured) < 1.0 || added / measured <= 1.0) continue;
       for (int l = 0; l < m.nligament; ++l) {
         const int j = m.ligament_joint[l];
         if (j >= 0 && coordinateMovesJoint(m, c, j))
@@ -661,16 +665,22 @@ void resolveLigaments(const ModelSpec& spec, Model& m) {
     if (m.ligament_joint[l] >= 0) m.ligament_stiffness[l] *= joint_scale[m.ligament_joint[l]];
   // The remainder, kept with a non-negative stiffness: outwards from the default it may not
   // turn back (it keeps its value at the default, where a pre-tensioned ligament is balanced by
-  // the disc, as in the motion segment at rest).
-  for (int c : split) {
+  // the disc, as in the motion segment at rest). The ligaments' samples are taken again only
+  // for coordinates whose joints were softened.
+  for (size_t k = 0; k < split.size(); ++k) {
+    const int c = split[k];
+    bool softened = false;
+    for (int j = 0; j < m.njoint; ++j)
+      softened |= joint_scale[j] != 1.0 && coordinateMovesJoint(m, c, j);
     const Function& whole = m.functions[m.coord_passive[c]];
-    const std::vector<double> x = samples(c);
+    const std::vector<double>& x = xs[k];
     std::vector<double> y(x.size());
-    for (size_t k = 0; k < x.size(); ++k) y[k] = whole.value(x[k]) - ligamentsAt(c, x[k]);
+    for (size_t i = 0; i < x.size(); ++i)
+      y[i] = whole.value(x[i]) - (softened ? ligamentsAt(c, x[i]) : ligs[k][i]);
     const size_t zero = static_cast<size_t>(
         std::lower_bound(x.begin(), x.end(), m.coord_default[c] - 1e-9) - x.begin());
-    for (size_t k = zero + 1; k < x.size(); ++k) y[k] = std::min(y[k], y[k - 1]);
-    for (size_t k = zero; k-- > 0;) y[k] = std::max(y[k], y[k + 1]);
+    for (size_t i = zero + 1; i < x.size(); ++i) y[i] = std::min(y[i], y[i - 1]);
+    for (size_t i = zero; i-- > 0;) y[i] = std::max(y[i], y[i + 1]);
     m.functions[m.coord_passive[c]] = Function::piecewiseLinear(x, y);
   }
 }
