@@ -58,6 +58,10 @@ struct Builder {
                              double max_deg);
 };
 
+// The left-side name of a right-side body or landmark name: every "_r" token becomes "_l"
+// ("scapula_r.superior_angle" -> "scapula_l.superior_angle", "L4.tip_r" -> "L4.tip_l").
+std::string leftName(std::string name);
+
 void buildSpine(Builder& b);
 void buildThorax(Builder& b);
 void buildArm(Builder& b, bool left);

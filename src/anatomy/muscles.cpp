@@ -16,12 +16,15 @@ bool endsWithSideToken(const std::string& s, size_t pos) {
   return pos + 2 == s.size() || s[pos + 2] == '.' || s[pos + 2] == '_';
 }
 
-// "scapula_r.superior_angle" -> "scapula_l.superior_angle", "L4.tip_r" -> "L4.tip_l".
+}  // namespace
+
 std::string leftName(std::string name) {
   for (size_t pos = 0; (pos = name.find("_r", pos)) != std::string::npos; pos += 2)
     if (endsWithSideToken(name, pos)) name[pos + 1] = 'l';
   return name;
 }
+
+namespace {
 
 // One point of a fascicle's path as the data file writes it.
 PathPointSpec pointFrom(const Builder& b, const toml::value& v, const std::string& where,

@@ -326,15 +326,15 @@ void addLigaments(Builder& b) {
                                                              : t.text("to_landmark");
       const bool bilateral = t.raw("bilateral").as_boolean();
       for (int side = 0; side < (bilateral ? 2 : 1); ++side) {
-        const auto sided = [&](std::string name) {
-          if (side == 1 && name.size() > 2 && name.compare(name.size() - 2, 2, "_r") == 0)
-            name.replace(name.size() - 2, 2, "_l");
-          return name;
-        };
         LigamentSpec l;
-        l.name = fmt::format("{}_{}{}", kind, joint, bilateral ? (side == 0 ? "_r" : "_l") : "");
-        l.origin = upper + "." + sided(t.text("from_landmark"));
-        l.insertion = bodyOf(lower) + "." + sided(to_landmark);
+        l.name = fmt::format("{}_{}{}", kind, joint, bilateral ? "_r" : "");
+        l.origin = upper + "." + t.text("from_landmark");
+        l.insertion = bodyOf(lower) + "." + to_landmark;
+        if (side == 1) {
+          l.name = leftName(l.name);
+          l.origin = leftName(l.origin);
+          l.insertion = leftName(l.insertion);
+        }
         l.joint = joint;
         l.stiffness = r.number("stiffness_N_per_m") * t.numberOr("side_share", 1.0);
         l.toe_strain = t.number("toe_strain");

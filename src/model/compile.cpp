@@ -451,18 +451,22 @@ void widenByCoordinate(const Model& m, int c, int& lo, int& hi) {
   }
 }
 
+// The lowest body whose subtree holds both a and b.
+int commonAncestor(const Model& m, int a, int b) {
+  while (a != b) {
+    if (m.body_depth[a] >= m.body_depth[b])
+      a = m.body_parent[a];
+    else
+      b = m.body_parent[b];
+  }
+  return a;
+}
+
 void compileMuscleDofRanges(Model& m) {
   for (int mu = 0; mu < m.nmuscle; ++mu) {
     const int first = m.muscle_point_start[mu], last = first + m.muscle_point_count[mu];
     int lca = m.point_body[first];
-    for (int pt = first + 1; pt < last; ++pt) {
-      int b = m.point_body[pt];
-      while (lca != b) {
-        const int dl = m.body_depth[lca], db = m.body_depth[b];
-        if (dl >= db) lca = m.body_parent[lca];
-        if (db >= dl) b = m.body_parent[b];
-      }
-    }
+    for (int pt = first + 1; pt < last; ++pt) lca = commonAncestor(m, lca, m.point_body[pt]);
     int lo = m.ndof, hi = 0;
     for (int pt = first; pt < last; ++pt) {
       for (int b = m.point_body[pt]; b != lca; b = m.body_parent[b]) {
@@ -516,16 +520,6 @@ void compileContacts(const ModelSpec& spec, Model& m) {
     m.ground_location.push_back(g.location);
   }
   m.nground = static_cast<int>(spec.ground_contacts.size());
-}
-
-int commonAncestor(const Model& m, int a, int b) {
-  while (a != b) {
-    if (m.body_depth[a] >= m.body_depth[b])
-      a = m.body_parent[a];
-    else
-      b = m.body_parent[b];
-  }
-  return a;
 }
 
 void compileLigaments(const ModelSpec& spec, Model& m) {

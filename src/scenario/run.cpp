@@ -28,15 +28,11 @@ constexpr double kDeg = M_PI / 180.0;
 
 // ---- the subject's model -----------------------------------------------------------------
 
-bool inRegion(const std::string& coord, const std::string& region) {
+// Whether an intervertebral joint ("L4_L5", "skull_C1") lies in a region: lumbar (T12_L1 to
+// L5_S1), thoracic, cervical (skull_C1 included) or the whole spine.
+bool jointInRegion(const std::string& joint, const std::string& region) {
   static const std::set<std::string> lumbar(kLumbarJoints.begin(), kLumbarJoints.end());
-  const size_t end =
-      coord.find("_extension") != std::string::npos         ? coord.find("_extension")
-      : coord.find("_lateral_bending") != std::string::npos ? coord.find("_lateral_bending")
-      : coord.find("_axial_rotation") != std::string::npos  ? coord.find("_axial_rotation")
-                                                            : std::string::npos;
-  if (end == std::string::npos) return false;
-  const std::string joint = coord.substr(0, end);
+  if (joint.size() < 2) return false;
   const bool is_lumbar = lumbar.count(joint) > 0;
   const bool is_cervical = joint == "skull_C1" || (joint[0] == 'C' && std::isdigit(joint[1]));
   const bool is_thoracic = !is_lumbar && joint[0] == 'T' && std::isdigit(joint[1]);
@@ -44,6 +40,16 @@ bool inRegion(const std::string& coord, const std::string& region) {
   if (region == "thoracic") return is_thoracic;
   if (region == "cervical") return is_cervical;
   return is_lumbar || is_thoracic || is_cervical;  // "spine"
+}
+
+// The same for an intervertebral coordinate ("L4_L5_extension"); false for any other.
+bool inRegion(const std::string& coord, const std::string& region) {
+  const size_t end =
+      coord.find("_extension") != std::string::npos         ? coord.find("_extension")
+      : coord.find("_lateral_bending") != std::string::npos ? coord.find("_lateral_bending")
+      : coord.find("_axial_rotation") != std::string::npos  ? coord.find("_axial_rotation")
+                                                            : std::string::npos;
+  return end != std::string::npos && jointInRegion(coord.substr(0, end), region);
 }
 
 // Ranges times `range`, and the passive moment-angle curve stretched along the angle by `range`
@@ -83,10 +89,9 @@ ModelSpec subjectSpec(const Scenario& s, std::vector<std::string>& notes) {
         scaleCoordinate(c, k.range_scale, k.passive_scale);
   }
   for (LigamentSpec& l : spec.ligaments) {
-    const std::string as_coordinate = l.joint + "_extension";
-    if (flex != 1.0 && inRegion(as_coordinate, "spine")) scaleLigament(l, flex, 1.0);
+    if (flex != 1.0 && jointInRegion(l.joint, "spine")) scaleLigament(l, flex, 1.0);
     for (const Condition& k : s.conditions)
-      if (k.kind == Condition::Kind::kStiffness && inRegion(as_coordinate, k.region))
+      if (k.kind == Condition::Kind::kStiffness && jointInRegion(l.joint, k.region))
         scaleLigament(l, k.range_scale, k.passive_scale);
   }
   if (flex != 1.0)
