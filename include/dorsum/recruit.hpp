@@ -74,10 +74,12 @@ struct RecruitmentOptions {
   // Start from what the workspace kept from the last solve (multipliers, preconditioner, the
   // pattern of A); false: a cold solve, the same on any workspace.
   bool warm_start = true;
-  // When the last two solves both converged warm, start from the linear extrapolation of their
-  // multipliers (2 lambda_1 - lambda_2) instead of the last one: on a smooth sequence of frames
-  // the start is then second-order close, and the active set it predicts is mostly right.
-  // Solves of unrelated problems on one workspace may prefer false.
+  // Start from the multipliers extrapolated from the last solves instead of the last ones: the
+  // quadratic through the last three (3 lambda_1 - 3 lambda_2 + lambda_3) when they were
+  // consecutive converged warm solves, else the line through the last two (2 lambda_1 -
+  // lambda_2). On a smooth sequence of frames the start is then third- (second-) order close,
+  // and the active set it predicts is mostly right. Solves of unrelated problems on one
+  // workspace may prefer false.
   bool extrapolate_warm_start = true;
 };
 
@@ -99,11 +101,13 @@ struct RecruitmentWorkspace {
   std::vector<double> value;      // (capacity m n)
   bool has_pattern = false;
 
-  // Kept from the last solve.
+  // Kept from the last solves.
   Eigen::VectorXd warm_multiplier;  // (m)
   bool has_warm_start = false;
   Eigen::VectorXd previous_multiplier;  // (m) the multipliers of the solve before the last
   bool has_previous = false;            // both warm_multiplier and previous_multiplier are set
+  Eigen::VectorXd older_multiplier;     // (m) and of the one before that
+  bool has_older = false;               // all three are set, from consecutive warm solves
   bool has_factor = false;    // factor holds a positive definite factor, usable as a preconditioner
   bool factor_stale = false;  // the last CG solve needed many iterations: refactor the next system
 
@@ -137,6 +141,7 @@ RecruitmentWorkspace makeRecruitmentWorkspace(int nrow, int ncol);
 inline void resetWarmStart(RecruitmentWorkspace& workspace) {
   workspace.has_warm_start = false;
   workspace.has_previous = false;
+  workspace.has_older = false;
   workspace.has_factor = false;
   workspace.factor_stale = false;
   workspace.has_pattern = false;

@@ -33,19 +33,23 @@ void evaluatePrimal(const RecruitmentProblem& p, const Eigen::VectorXd& s, doubl
 }
 
 // The slope of the dual along the direction at step tau, phi'(tau) = d^T b - u^T x(s + tau u),
-// and its derivative -u^T diag(dx/ds) u (<= 0), with u = A^T d in ws.u.
+// and its derivative -u^T diag(dx/ds) u (<= 0), with u = A^T d in ws.u. It leaves x(s + tau u)
+// and dx/ds there in ws.x and ws.curvature (entries with u_i = 0 do not move), so that an
+// accepted step needs no second evaluation of the primal.
 struct Slope {
   double value;
   double derivative;
 };
-Slope dualSlope(const RecruitmentProblem& p, const RecruitmentWorkspace& ws, double db,
-                double floor3, double tau) {
+Slope dualSlope(const RecruitmentProblem& p, RecruitmentWorkspace& ws, double db, double floor3,
+                double tau) {
   double sum = 0.0, curv = 0.0;
   for (int i = 0; i < ws.ncol; ++i) {
     const double ui = ws.u[i];
     if (ui == 0.0) continue;
     const Minimizer mz = minimizeTerm(ws.s[i] + tau * ui, p.weight[i], p.lower[i], p.upper[i],
                                       termExponent(p, i), floor3);
+    ws.x[i] = mz.x;
+    ws.curvature[i] = mz.slope;
     sum += ui * mz.x;
     curv += ui * ui * mz.slope;
   }
@@ -59,15 +63,21 @@ Slope dualSlope(const RecruitmentProblem& p, const RecruitmentWorkspace& ws, dou
 constexpr double kSlopeRatio = 0.05;
 constexpr int kMaxLineSearchEvaluations = 80;
 
-double searchStep(const RecruitmentProblem& p, const RecruitmentWorkspace& ws, double db,
-                  double floor3, double slope0) {
+// ws.x and ws.curvature are left at the returned step when `*at_step` is true (the step was the
+// last one evaluated), else at some other trial step.
+double searchStep(const RecruitmentProblem& p, RecruitmentWorkspace& ws, double db, double floor3,
+                  double slope0, bool* at_step) {
+  *at_step = false;
   const double accept = kSlopeRatio * slope0;
   double lo = 0.0, hi = std::numeric_limits<double>::infinity();
   double tau = 1.0, best = 1.0, best_abs = std::numeric_limits<double>::infinity();
   double previous_width = std::numeric_limits<double>::infinity();
   for (int k = 0; k < kMaxLineSearchEvaluations; ++k) {
     const Slope sl = dualSlope(p, ws, db, floor3, tau);
-    if (std::abs(sl.value) <= accept) return tau;
+    if (std::abs(sl.value) <= accept) {
+      *at_step = true;
+      return tau;
+    }
     if (sl.value > 0.0) {
       lo = tau;
       if (std::abs(sl.value) < best_abs) best_abs = std::abs(sl.value), best = tau;
@@ -225,8 +235,11 @@ bool solveDualNewton(const RecruitmentProblem& p, RecruitmentWorkspace& ws, doub
   multiplyTransposed(ws, ws.lambda, ws.s);
   const double b_scale = 1.0 + p.b.lpNorm<Eigen::Infinity>();
   double floor3 = cubicFloor(1.0);
+  // x(s) is left by the line search at an accepted step; with p = 3 its dx/ds must be evaluated
+  // again with the next iterate's floor.
+  bool primal_current = false;
   for (int it = 0;; ++it) {
-    evaluatePrimal(p, ws.s, floor3, ws);
+    if (!primal_current) evaluatePrimal(p, ws.s, floor3, ws);
     multiply(ws, ws.x, ws.residual);
     for (int r = 0; r < m; ++r) ws.residual[r] = p.b[r] - ws.residual[r];
     const double residual_norm = ws.residual.lpNorm<Eigen::Infinity>();
@@ -262,15 +275,19 @@ bool solveDualNewton(const RecruitmentProblem& p, RecruitmentWorkspace& ws, doub
 
     multiplyTransposed(ws, ws.direction, ws.u);
     const double db = ws.direction.dot(p.b);
-    const double tau = searchStep(p, ws, db, floor3, slope0);
+    bool at_step = false;
+    const double tau = searchStep(p, ws, db, floor3, slope0, &at_step);
     // Unbounded dual (infeasible without reserves): stop before the multipliers overflow.
     if (!std::isfinite(tau * ws.direction.lpNorm<Eigen::Infinity>() +
-                       ws.lambda.lpNorm<Eigen::Infinity>()))
+                       ws.lambda.lpNorm<Eigen::Infinity>())) {
+      evaluatePrimal(p, ws.s, floor3, ws);  // x(s) at the iterate returned
       return false;
+    }
     ws.lambda += tau * ws.direction;
     ws.s += tau * ws.u;
     previous_tau = tau;
     floor3 = cubicFloor(residual_norm / b_scale);  // for the next iterate
+    primal_current = at_step && p.exponent == 2;
   }
 }
 

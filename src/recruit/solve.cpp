@@ -38,6 +38,7 @@ RecruitmentWorkspace makeRecruitmentWorkspace(int nrow, int ncol) {
   ws.value.assign(static_cast<std::size_t>(nrow) * ncol, 0.0);
   ws.warm_multiplier.setZero(nrow);
   ws.previous_multiplier.setZero(nrow);
+  ws.older_multiplier.setZero(nrow);
   for (Eigen::VectorXd* v :
        {&ws.lambda, &ws.residual, &ws.direction, &ws.rhs, &ws.coupling, &ws.saved_lambda,
         &ws.cg_residual, &ws.cg_preconditioned, &ws.cg_search, &ws.cg_product, &ws.best_lambda})
@@ -200,9 +201,13 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
   bool converged = false;
   bool residual_current = false;  // ws.residual = b - A ws.x
   if (!min_max) {
-    if (options.warm_start && ws.has_warm_start && ws.has_previous &&
-        options.extrapolate_warm_start)
-      ws.lambda = 2.0 * ws.warm_multiplier - ws.previous_multiplier;  // docs/RECRUITMENT.md, 5
+    // docs/RECRUITMENT.md, section 5: the quadratic through the last three multipliers, else the
+    // line through the last two, else the last.
+    const bool extrapolate = options.warm_start && options.extrapolate_warm_start;
+    if (extrapolate && ws.has_warm_start && ws.has_previous && ws.has_older)
+      ws.lambda = 3.0 * (ws.warm_multiplier - ws.previous_multiplier) + ws.older_multiplier;
+    else if (extrapolate && ws.has_warm_start && ws.has_previous)
+      ws.lambda = 2.0 * ws.warm_multiplier - ws.previous_multiplier;
     else if (options.warm_start && ws.has_warm_start)
       ws.lambda = ws.warm_multiplier;
     else
@@ -234,9 +239,12 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
     }
     const bool had_warm_start = ws.has_warm_start && options.warm_start;
     ws.has_warm_start = converged && result.method == RecruitmentMethod::kDualNewton;
+    ws.has_older = ws.has_previous && had_warm_start && ws.has_warm_start;
     ws.has_previous = had_warm_start && ws.has_warm_start;
     if (ws.has_warm_start) {
-      ws.previous_multiplier.swap(ws.warm_multiplier);  // (swaps the buffers, no allocation)
+      // (swaps the buffers, no allocation)
+      ws.older_multiplier.swap(ws.previous_multiplier);
+      ws.previous_multiplier.swap(ws.warm_multiplier);
       ws.warm_multiplier = ws.lambda;
     }
   } else {
