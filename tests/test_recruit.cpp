@@ -5,6 +5,7 @@
 #include <cmath>
 #include <iostream>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "alloc_counter.hpp"
@@ -434,6 +435,62 @@ TEST(Recruitment, RejectsBrokenPreconditions) {
     FAIL();
   } catch (const UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("weight[1]"), std::string::npos) << e.what();
+  }
+}
+
+// With bands the solver reads each column's band where it lies in A, without copying it: the
+// solution is the one of the packed A; entries outside the bands are never read; a NaN inside a
+// band is still refused by name (through the check folded into A^T lambda).
+TEST(Recruitment, BandsReadInPlace) {
+  RecruitmentProblem p = synthetic(60, 500, 7);
+  const int m = p.rows(), n = p.cols();
+  p.column_row_begin.assign(n, 0);
+  p.column_row_end.assign(n, 0);
+  for (int j = 0; j < n; ++j) {
+    int first = m, last = -1;
+    for (int i = 0; i < m; ++i)
+      if (p.A(i, j) != 0.0) first = std::min(first, i), last = i;
+    p.column_row_begin[j] = last < 0 ? 0 : first;
+    p.column_row_end[j] = last < 0 ? 0 : last + 1;
+  }
+  RecruitmentProblem dense = p;
+  dense.column_row_begin.clear();
+  dense.column_row_end.clear();
+  // Garbage outside the bands, which the solver must not read.
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < m; ++i)
+      if (i < p.column_row_begin[j] || i >= p.column_row_end[j])
+        p.A(i, j) = std::numeric_limits<double>::quiet_NaN();
+  RecruitmentWorkspace ws_band = makeRecruitmentWorkspace(m, n);
+  RecruitmentWorkspace ws_dense = makeRecruitmentWorkspace(m, n);
+  RecruitmentResult r_band = makeRecruitmentResult(m, n), r_dense = makeRecruitmentResult(m, n);
+  const Eigen::VectorXd b0 = p.b;
+  for (int frame = 0; frame < 6; ++frame) {
+    for (int row = 0; row < m; ++row)
+      p.b[row] = b0[row] * (1.0 + 0.1 * std::sin(0.3 * frame + row));
+    dense.b = p.b;
+    solveRecruitment(p, ws_band, r_band);
+    solveRecruitment(dense, ws_dense, r_dense);
+    ASSERT_TRUE(r_band.converged && r_dense.converged);
+    EXPECT_LT((r_band.x - r_dense.x).lpNorm<Eigen::Infinity>(), 1e-8) << "frame " << frame;
+    EXPECT_LT(relativeResidual(dense, r_band.x), 1e-9);
+  }
+  // A NaN inside a band: refused, naming the entry, for both criteria and on a warm workspace.
+  const int j = 3, i = p.column_row_begin[j];
+  ASSERT_LT(i, p.column_row_end[j]);
+  p.A(i, j) = std::numeric_limits<double>::quiet_NaN();
+  for (RecruitmentCriterion criterion :
+       {RecruitmentCriterion::kSumOfPowers, RecruitmentCriterion::kMinMax}) {
+    p.criterion = criterion;
+    try {
+      solveRecruitment(p, ws_band, r_band);
+      ADD_FAILURE() << "a NaN inside a band was accepted";
+    } catch (const UsageError& e) {
+      EXPECT_NE(
+          std::string(e.what()).find("A(" + std::to_string(i) + ", " + std::to_string(j) + ")"),
+          std::string::npos)
+          << e.what();
+    }
   }
 }
 

@@ -91,14 +91,19 @@ struct RecruitmentOptions {
 struct RecruitmentWorkspace {
   int nrow = 0, ncol = 0;
 
-  // A by columns, nonzero entries only, as runs of consecutive rows: column j holds runs
-  // column_start[j] to column_start[j + 1] - 1; run k starts at row run_row[k] and its entries are
-  // value[run_offset[k]] to value[run_offset[k + 1] - 1]. Repacked at every solve; the pattern
-  // is kept while A's nonzeros stay inside it (an entry that becomes 0 stays as a stored zero).
+  // A by columns, as runs of consecutive rows: column j holds runs column_start[j] to
+  // column_start[j + 1] - 1; run k starts at row run_row[k] and its run_length[k] entries are
+  // values[run_offset[k]] onwards. With bands (RecruitmentProblem::column_row_begin), run j is
+  // column j's band and `values` points into the problem's A (set at every solve: it is not
+  // valid between solves, nor in a copy). Without, `values` points to `value`, where the nonzeros
+  // are packed; that pattern is kept while A's nonzeros stay inside it (an entry that becomes 0
+  // stays as a stored zero) and refilled at every solve.
   std::vector<int> column_start;  // (n + 1)
   std::vector<int> run_row;       // (capacity n (m + 1) / 2)
   std::vector<int> run_offset;    // (capacity n (m + 1) / 2 + 1)
+  std::vector<int> run_length;    // (capacity n (m + 1) / 2)
   std::vector<double> value;      // (capacity m n)
+  const double* values = nullptr;
   bool has_pattern = false;
 
   // Kept from the last solves.

@@ -113,10 +113,8 @@ void multiplyNormal(RecruitmentWorkspace& ws, const Eigen::VectorXd& v) {
     const double dj = ws.curvature[j];
     if (dj == 0.0) continue;
     const double t = dj * columnDot(ws, j, v.data());
-    for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
-      const int off = ws.run_offset[k];
-      axpy(ws.run_offset[k + 1] - off, t, ws.value.data() + off, out + ws.run_row[k]);
-    }
+    for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k)
+      axpy(ws.run_length[k], t, ws.values + ws.run_offset[k], out + ws.run_row[k]);
   }
 }
 
@@ -189,9 +187,9 @@ bool updateFactor(RecruitmentWorkspace& ws) {
       continue;
     }
     for (int k = first_run; k < end_run; ++k) {
-      const double* __restrict a = ws.value.data() + ws.run_offset[k];
+      const double* __restrict a = ws.values + ws.run_offset[k];
       double* __restrict o = v + ws.run_row[k];
-      const int len = ws.run_offset[k + 1] - ws.run_offset[k];
+      const int len = ws.run_length[k];
       for (int r = 0; r < len; ++r) o[r] = scale * a[r];
     }
     const int first = ws.run_row[first_run];
@@ -223,7 +221,7 @@ bool computeDirection(RecruitmentWorkspace& ws, double forcing, bool allow_cg,
 }  // namespace
 
 bool solveDualNewton(const RecruitmentProblem& p, RecruitmentWorkspace& ws, double tolerance,
-                     int max_iterations, RecruitmentResult& result) {
+                     int max_iterations, bool s_current, RecruitmentResult& result) {
   const int m = ws.nrow;
   double previous_norm = 0.0, previous_tau = 1.0;
   bool previous_from_cg = false, previous_cg_failed = false;
@@ -232,7 +230,7 @@ bool solveDualNewton(const RecruitmentProblem& p, RecruitmentWorkspace& ws, doub
   // s_i in [0, 2 w_i] would come out of A^T lambda with the rounding error of terms many orders
   // larger, and lambda itself cannot represent steps below its own rounding. The small steps
   // u = A^T d are exact to their own scale, so x(s) keeps full precision.
-  multiplyTransposed(ws, ws.lambda, ws.s);
+  if (!s_current) multiplyTransposed(ws, ws.lambda, ws.s);
   const double b_scale = 1.0 + p.b.lpNorm<Eigen::Infinity>();
   double floor3 = cubicFloor(1.0);
   // x(s) is left by the line search at an accepted step; with p = 3 its dx/ds must be evaluated

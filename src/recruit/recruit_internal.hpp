@@ -49,17 +49,21 @@ inline double cubicFloor(double relative_residual) {
 
 // ---- A by columns, as runs of consecutive rows (RecruitmentWorkspace), built by packColumns ----
 
-// Packs the nonzeros of A by column (inside the columns' bands when the problem gives them);
-// throws UsageError on a NaN or infinite entry.
-void packColumns(const RecruitmentProblem& problem, RecruitmentWorkspace& ws);
+// Describes A to the products below: with bands, each column's band is one run read in place from
+// problem.A (no copy); without, the nonzeros are packed by column into the workspace. Returns
+// whether A's entries were checked: packing throws UsageError on a NaN or infinite entry, reading
+// in place does not look (the caller checks a product, A^T lambda, instead: a non-finite entry
+// makes it non-finite, and then calls checkBandsFinite).
+bool packColumns(const RecruitmentProblem& problem, RecruitmentWorkspace& ws);
+
+// Throws UsageError naming the first entry inside the bands that is NaN or infinite.
+void checkBandsFinite(const RecruitmentProblem& problem, const RecruitmentWorkspace& ws);
 
 // a^T y for column j.
 inline double columnDot(const RecruitmentWorkspace& ws, int j, const double* __restrict y) {
   double acc = 0.0;
-  for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
-    const int off = ws.run_offset[k];
-    acc += dot(ws.run_offset[k + 1] - off, ws.value.data() + off, y + ws.run_row[k]);
-  }
+  for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k)
+    acc += dot(ws.run_length[k], ws.values + ws.run_offset[k], y + ws.run_row[k]);
   return acc;
 }
 
@@ -77,10 +81,8 @@ inline void multiply(const RecruitmentWorkspace& ws, const Eigen::VectorXd& x,
   for (int j = 0; j < ws.ncol; ++j) {
     const double xj = x[j];
     if (xj == 0.0) continue;
-    for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k) {
-      const int off = ws.run_offset[k];
-      axpy(ws.run_offset[k + 1] - off, xj, ws.value.data() + off, o + ws.run_row[k]);
-    }
+    for (int k = ws.column_start[j]; k < ws.column_start[j + 1]; ++k)
+      axpy(ws.run_length[k], xj, ws.values + ws.run_offset[k], o + ws.run_row[k]);
   }
 }
 
@@ -111,10 +113,11 @@ bool choleskyRankOne(Eigen::MatrixXd& L, Eigen::VectorXd& v, int first, double s
 // ---- the two methods; both work on ws.lambda, leave the solution in ws.x, and add their
 // iterations and factorizations to the counters of `result` ----
 
-// Newton's method on the dual of a kSumOfPowers problem, starting from ws.lambda. Returns true
-// when ||A x - b||_inf <= tolerance.
+// Newton's method on the dual of a kSumOfPowers problem, starting from ws.lambda (and ws.s =
+// A^T ws.lambda when `s_current`, else it forms it). Returns true when ||A x - b||_inf <=
+// tolerance.
 bool solveDualNewton(const RecruitmentProblem& problem, RecruitmentWorkspace& ws, double tolerance,
-                     int max_iterations, RecruitmentResult& result);
+                     int max_iterations, bool s_current, RecruitmentResult& result);
 
 // Primal-dual interior point (Mehrotra predictor-corrector) for either criterion, from a cold
 // start. Returns true when converged; leaves x in ws.x and the multipliers in ws.lambda.

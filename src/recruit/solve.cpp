@@ -35,6 +35,7 @@ RecruitmentWorkspace makeRecruitmentWorkspace(int nrow, int ncol) {
   const std::size_t max_runs = static_cast<std::size_t>((nrow + 1) / 2) * ncol;
   ws.run_row.assign(max_runs, 0);
   ws.run_offset.assign(max_runs + 1, 0);
+  ws.run_length.assign(max_runs, 0);
   ws.value.assign(static_cast<std::size_t>(nrow) * ncol, 0.0);
   ws.warm_multiplier.setZero(nrow);
   ws.previous_multiplier.setZero(nrow);
@@ -186,7 +187,7 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
   if (ws.nrow != m || ws.ncol != n) ws = makeRecruitmentWorkspace(m, n);  // allocates, once
   result.x.resize(n);
   result.multiplier.resize(m);
-  packColumns(problem, ws);
+  const bool entries_checked = packColumns(problem, ws);
 
   const double tolerance = options.tolerance * (1.0 + problem.b.lpNorm<Eigen::Infinity>());
   bool any_power = false;
@@ -213,7 +214,11 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
     else
       ws.lambda.setZero();
     if (!options.warm_start) ws.has_factor = false;  // (the pattern only saves time)
-    converged = solveDualNewton(problem, ws, tolerance, options.max_iterations, result);
+    // s = A^T lambda, the dual Newton method's first product, doubles as the check of A's
+    // entries when they were not copied (packColumns).
+    multiplyTransposed(ws, ws.lambda, ws.s);
+    if (!entries_checked && !ws.s.allFinite()) checkBandsFinite(problem, ws);
+    converged = solveDualNewton(problem, ws, tolerance, options.max_iterations, true, result);
     residual_current = converged;
     result.method = RecruitmentMethod::kDualNewton;
     if (!converged) {
@@ -229,7 +234,7 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
         ws.saved_lambda = ws.lambda;
         converged = true;
         result.method = RecruitmentMethod::kInteriorPoint;
-        if (solveDualNewton(problem, ws, tolerance, options.max_iterations, result))
+        if (solveDualNewton(problem, ws, tolerance, options.max_iterations, false, result))
           result.method = RecruitmentMethod::kDualNewton;
       }
       if (result.method != RecruitmentMethod::kDualNewton || !converged) {
@@ -248,6 +253,7 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
       ws.warm_multiplier = ws.lambda;
     }
   } else {
+    if (!entries_checked) checkBandsFinite(problem, ws);
     converged = solveInteriorPoint(problem, ws, options.tolerance,
                                    options.max_interior_point_iterations, result);
     result.method = RecruitmentMethod::kInteriorPoint;
