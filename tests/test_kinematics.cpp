@@ -146,6 +146,35 @@ TEST(Kinematics, PointJacobiansEqualFiniteDifferencesAtRandomPoses) {
   }
 }
 
+// The generalized force of a point force is its virtual work per unit of each degree of freedom:
+// tau_k = f . dp/dq_k, with dp/dq_k from central differences of the point's position.
+TEST(Kinematics, PointForceGeneralizedIsItsVirtualWork) {
+  const Model m = compile(test_models::everything());
+  Data d = makeData(m), dp = makeData(m), dm = makeData(m);
+  std::mt19937 rng(11);
+  const double h = 1e-6;
+  Eigen::VectorXd tau(m.ndof);
+  for (int trial = 0; trial < 10; ++trial) {
+    test_models::randomState(m, d, rng);
+    calcKinematics(m, d);
+    for (int b = 1; b < m.nbody; ++b) {
+      const Vec3 p_B(-0.04, 0.08, 0.02), f(3.0, -1.5, 0.7);
+      tau.setConstant(0.25);  // it adds
+      addPointForceGeneralized(m, d, b, calcPointPosition(m, d, b, p_B), f, tau);
+      for (int k = 0; k < m.ndof; ++k) {
+        dp.q = d.q, dm.q = d.q;
+        dp.q[k] += h, dm.q[k] -= h;
+        calcKinematics(m, dp);
+        calcKinematics(m, dm);
+        const double work =
+            f.dot(calcPointPosition(m, dp, b, p_B) - calcPointPosition(m, dm, b, p_B)) / (2 * h);
+        ASSERT_NEAR(tau[k] - 0.25, work, 1e-6 * std::max(1.0, std::abs(work)))
+            << m.body_name[b] << " d/d " << m.coord_name[m.dof_coord[k]] << " trial " << trial;
+      }
+    }
+  }
+}
+
 TEST(Kinematics, CoordinateSpeedsFollowTheChainRule) {
   const Model m = compile(test_models::everything());
   Data d = makeData(m), dp = makeData(m), dm = makeData(m);

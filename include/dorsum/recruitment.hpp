@@ -37,7 +37,12 @@ struct Recruiter {
   RecruitmentProblem problem;
   RecruitmentWorkspace workspace;
   RecruitmentResult result;
-  Jacobian3 jacobian_a, jacobian_b;  // (3 x ndof)
+  Eigen::VectorXd contact_tau;  // scratch: a contact's generalized force, per dof   (ndof)
+  // Each muscle's band of rows as runs of rows whose degrees of freedom are consecutive (so that
+  // its moment arms are one contiguous copy per run): muscle i has runs fill_run_start[i] to
+  // fill_run_start[i + 1] - 1; run k covers rows fill_row[k] to fill_row[k] + fill_length[k] - 1,
+  // the degrees of freedom from fill_dof[k] on.
+  std::vector<int> fill_run_start, fill_row, fill_dof, fill_length;
 };
 
 Recruiter makeRecruiter(const Model& model, const RecruitmentSettings& settings = {});

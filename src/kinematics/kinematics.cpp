@@ -106,38 +106,51 @@ Vec3 calcPointPosition(const Model& model, const Data& data, int body, const Vec
   return data.body_pose[body] * p_B;
 }
 
-void calcPointJacobian(const Model& model, const Data& data, int body, const Vec3& p_B,
-                       Jacobian3& J) {
-  if (J.cols() != model.ndof) J.resize(3, model.ndof);
-  J.setZero();
-  const Vec3 p = data.body_pose[body] * p_B;
+namespace {
+
+// Calls fn(a, v) for every elementary joint motion a between `body` and the ground that moves
+// (slope not zero), with v = d p / d q_c of the world point p for the motion's coordinate c.
+template <typename Fn>
+void forEachPointMotion(const Model& model, const Data& data, int body, const Vec3& p, Fn&& fn) {
   for (int b = body; b > 0; b = model.body_parent[b]) {
     const int j = b - 1, end = model.joint_axis_start[j] + model.joint_axis_count[j];
     for (int a = model.joint_axis_start[j]; a < end; ++a) {
       if (data.axis_slope[a] == 0.0) continue;
       const Vec3& dir = data.axis_direction_W[a];
-      const Vec3 column =
-          data.axis_slope[a] *
-          (model.axis_rotation[a] ? Vec3(dir.cross(p - data.axis_origin_W[a])) : dir);
-      const int c = model.axis_coord[a], start = model.coord_jac_start[c];
-      for (int e = 0; e < model.coord_jac_count[c]; ++e)
-        J.col(model.jac_dof[start + e]) += column * data.coord_jac[start + e];
+      fn(a, data.axis_slope[a] *
+                (model.axis_rotation[a] ? Vec3(dir.cross(p - data.axis_origin_W[a])) : dir));
     }
   }
 }
 
+}  // namespace
+
+void calcPointJacobian(const Model& model, const Data& data, int body, const Vec3& p_B,
+                       Jacobian3& J) {
+  if (J.cols() != model.ndof) J.resize(3, model.ndof);
+  J.setZero();
+  forEachPointMotion(model, data, body, data.body_pose[body] * p_B, [&](int a, const Vec3& column) {
+    const int c = model.axis_coord[a], start = model.coord_jac_start[c];
+    for (int e = 0; e < model.coord_jac_count[c]; ++e)
+      J.col(model.jac_dof[start + e]) += column * data.coord_jac[start + e];
+  });
+}
+
+void addPointForceGeneralized(const Model& model, const Data& data, int body, const Vec3& p_W,
+                              const Vec3& f, Eigen::Ref<Eigen::VectorXd> tau) {
+  forEachPointMotion(model, data, body, p_W, [&](int a, const Vec3& column) {
+    const double work = column.dot(f);
+    const int c = model.axis_coord[a], start = model.coord_jac_start[c];
+    for (int e = 0; e < model.coord_jac_count[c]; ++e)
+      tau[model.jac_dof[start + e]] += work * data.coord_jac[start + e];
+  });
+}
+
 Vec3 calcPointVelocity(const Model& model, const Data& data, int body, const Vec3& p_B) {
   Vec3 v = Vec3::Zero();
-  const Vec3 p = data.body_pose[body] * p_B;
-  for (int b = body; b > 0; b = model.body_parent[b]) {
-    const int j = b - 1, end = model.joint_axis_start[j] + model.joint_axis_count[j];
-    for (int a = model.joint_axis_start[j]; a < end; ++a) {
-      if (data.axis_slope[a] == 0.0) continue;
-      const Vec3& dir = data.axis_direction_W[a];
-      const Vec3 column = model.axis_rotation[a] ? Vec3(dir.cross(p - data.axis_origin_W[a])) : dir;
-      v += column * (data.axis_slope[a] * data.coord_speed[model.axis_coord[a]]);
-    }
-  }
+  forEachPointMotion(model, data, body, data.body_pose[body] * p_B, [&](int a, const Vec3& column) {
+    v += column * data.coord_speed[model.axis_coord[a]];
+  });
   return v;
 }
 

@@ -87,8 +87,23 @@ Recruiter makeRecruiter(const Model& model, const RecruitmentSettings& settings)
   r.tau_passive_row.setZero(m);
   r.workspace = makeRecruitmentWorkspace(m, n);
   r.result = makeRecruitmentResult(m, n);
-  r.jacobian_a.setZero(3, model.ndof);
-  r.jacobian_b.setZero(3, model.ndof);
+  r.contact_tau.setZero(model.ndof);
+  r.fill_run_start.assign(1, 0);
+  for (int i = 0; i < model.nmuscle; ++i) {
+    for (int k = r.problem.column_row_begin[i]; k < r.problem.column_row_end[i]; ++k) {
+      const int dof = r.balanced_dofs[k];
+      const bool extends =
+          k > r.problem.column_row_begin[i] && r.fill_dof.back() + r.fill_length.back() == dof;
+      if (extends) {
+        ++r.fill_length.back();
+      } else {
+        r.fill_row.push_back(k);
+        r.fill_dof.push_back(dof);
+        r.fill_length.push_back(1);
+      }
+    }
+    r.fill_run_start.push_back(static_cast<int>(r.fill_row.size()));
+  }
   return r;
 }
 
@@ -136,9 +151,8 @@ void solveRecruitment(const Model& model, Data& data, Recruiter& r) {
   // abdominal muscles' columns, say) that reaches rows outside that band must widen the band
   // there, or the solver will not see it.
   // The band of column i (makeRecruiter) is exactly the rows of the balanced degrees of freedom
-  // in the muscle's range. The same pass sums the passive muscle moments of the rows (b below):
-  // outside the band the moment arms are zero.
-  const int* __restrict row_dof = r.balanced_dofs.data();
+  // in the muscle's range, copied run by run (Recruiter::fill_row). The same pass sums the
+  // passive muscle moments of the rows (b below): outside the band the moment arms are zero.
   double* __restrict tau_passive = r.tau_passive_row.data();
   r.tau_passive_row.setZero();
   for (int i = 0; i < model.nmuscle; ++i) {
@@ -146,34 +160,25 @@ void solveRecruitment(const Model& model, Data& data, Recruiter& r) {
     const double passive = data.muscle_passive_force[i];
     const double* __restrict arm = data.moment_arm.col(i).data();
     double* __restrict column = P.A.col(i).data();
-    const int begin = P.column_row_begin[i], end = P.column_row_end[i];
-    if (begin == end) continue;
-    if (row_dof[end - 1] - row_dof[begin] == end - 1 - begin) {  // consecutive degrees of freedom
-      const double* a = arm + row_dof[begin];
+    for (int k = r.fill_run_start[i]; k < r.fill_run_start[i + 1]; ++k) {
+      const int row = r.fill_row[k], length = r.fill_length[k];
+      const double* a = arm + r.fill_dof[k];
       if (passive != 0.0)
-        recruit_detail::scaledCopyAxpy(end - begin, gain, passive, a, column + begin,
-                                       tau_passive + begin);
+        recruit_detail::scaledCopyAxpy(length, gain, passive, a, column + row, tau_passive + row);
       else
-        recruit_detail::scaledCopy(end - begin, gain, a, column + begin);
-      continue;
-    }
-    for (int k = begin; k < end; ++k) {
-      const double v = arm[row_dof[k]];
-      column[k] = v * gain;
-      tau_passive[k] += v * passive;
+        recruit_detail::scaledCopy(length, gain, a, column + row);
     }
   }
+  // A contact's column: the generalized force of a unit press along the normal, on the pressing
+  // body at the contact point and, opposite, on the surface's body at the same point.
   calcContactGeometry(model, data);
   for (int c = 0; c < model.ncontact; ++c) {
-    calcPointJacobian(model, data, model.contact_body[c], model.contact_location[c], r.jacobian_a);
-    const Vec3 p_S =
-        data.body_pose[model.contact_surface_body[c]].inverse() * data.contact_point_W[c];
-    calcPointJacobian(model, data, model.contact_surface_body[c], p_S, r.jacobian_b);
-    for (int k = 0; k < m; ++k) {
-      const int dof = r.balanced_dofs[k];
-      P.A(k, model.nmuscle + c) =
-          (r.jacobian_a.col(dof) - r.jacobian_b.col(dof)).dot(data.contact_normal_W[c]);
-    }
+    const Vec3& p = data.contact_point_W[c];
+    const Vec3& n = data.contact_normal_W[c];
+    r.contact_tau.setZero();
+    addPointForceGeneralized(model, data, model.contact_body[c], p, n, r.contact_tau);
+    addPointForceGeneralized(model, data, model.contact_surface_body[c], p, -n, r.contact_tau);
+    for (int k = 0; k < m; ++k) P.A(k, model.nmuscle + c) = r.contact_tau[r.balanced_dofs[k]];
   }
   for (int k = 0; k < m; ++k) {
     const int dof = r.balanced_dofs[k];
