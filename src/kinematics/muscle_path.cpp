@@ -8,6 +8,10 @@
 
 #include "dorsum/kinematics.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace dorsum {
 namespace {
 
@@ -70,7 +74,49 @@ void buildJointPathTerms(const Model& m, Data& d) {
       t.dof[t.count] = m.jac_dof[start];
       ++t.count;
     }
+    if (!t.fast) {
+      // A joint none of whose motions moves anything (all at a flat spot or locked) adds no
+      // term whatever its kind: mark it so, and the general walk is not taken for nothing.
+      bool moves = false;
+      for (int a = first; a < end; ++a)
+        moves = moves || (d.axis_slope[a] != 0.0 && m.coord_jac_count[m.axis_coord[a]] > 0);
+      if (!moves) t.fast = true, t.count = 0;
+    }
+    t.packed = t.fast && t.count == 3 && t.dof[1] == t.dof[0] + 1 && t.dof[2] == t.dof[0] + 2;
+    for (int c = 0; c < 3 && t.packed; ++c) {
+      t.axis01[2 * c] = t.axis[0][c];
+      t.axis01[2 * c + 1] = t.axis[1][c];
+    }
   }
+}
+
+// addJointPathTerms of a packed joint (JointPathTerms::packed) for w = u (side 0) or w = -u
+// (side 1). The terms of -u are the exact negations of those of u, so each is computed for u
+// and its sign flipped: the same bits as addJointPathTerms with -u. The products and sums are in
+// the order of Eigen's cross and dot products there.
+inline void addPackedJointTerms(const JointPathTerms& t, const Vec3& p, const Vec3& u, int side,
+                                double* r) {
+  const double dx = p.x() - t.origin.x(), dy = p.y() - t.origin.y(), dz = p.z() - t.origin.z();
+  const double mx = dy * u.z() - dz * u.y();
+  const double my = dz * u.x() - dx * u.z();
+  const double mz = dx * u.y() - dy * u.x();
+  double* out = r + t.dof[0];
+#if defined(__SSE2__)
+  const Vec3& a2 = t.axis[2];
+  const double* c = t.axis01.data();
+  const __m128d vx = _mm_set1_pd(mx), vy = _mm_set1_pd(my), vz = _mm_set1_pd(mz);
+  const __m128d sign = _mm_set1_pd(side ? -0.0 : 0.0);
+  const __m128d term01 =
+      _mm_add_pd(_mm_add_pd(_mm_mul_pd(_mm_loadu_pd(c), vx), _mm_mul_pd(_mm_loadu_pd(c + 2), vy)),
+                 _mm_mul_pd(_mm_loadu_pd(c + 4), vz));
+  const __m128d term2 = _mm_set_sd(a2.x() * mx + a2.y() * my + a2.z() * mz);
+  _mm_storeu_pd(out, _mm_add_pd(_mm_loadu_pd(out), _mm_xor_pd(term01, sign)));
+  _mm_store_sd(out + 2, _mm_add_sd(_mm_load_sd(out + 2), _mm_xor_pd(term2, sign)));
+#else
+  const double s = side ? -1.0 : 1.0;
+  for (int k = 0; k < 3; ++k)
+    out[k] += s * (t.axis[k].x() * mx + t.axis[k].y() * my + t.axis[k].z() * mz);
+#endif
 }
 
 // Adds w . dp/dq of the point p (world) through the motions of joint j to dLdq.
@@ -157,8 +203,11 @@ double calcFixedLengthAndMomentArms(const Model& m, const Data& d, int first, in
     const Vec3 u = segment / len;
     const int end = d.segment_step_start[pt + 1];
     for (int k = d.segment_step_start[pt]; k < end; ++k) {
-      const int step = d.path_step[k], j = step >> 1;
-      if (step & 1)
+      const int step = d.path_step[k], j = step >> 1, side = step & 1;
+      const JointPathTerms& t = d.joint_path_terms[j];
+      if (t.packed)
+        addPackedJointTerms(t, side ? pb : pa, u, side, r);
+      else if (side)
         addJointPathTerms(m, d, j, -u, pb, r);
       else
         addJointPathTerms(m, d, j, u, pa, r);
