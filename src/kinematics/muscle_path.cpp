@@ -6,6 +6,8 @@
 // lowest common ancestor are visited: a fascicle crossing one vertebral level costs one joint.
 #include "dorsum/muscle_path.hpp"
 
+#include <cstddef>
+
 #include "dorsum/kinematics.hpp"
 
 #if defined(__SSE2__)
@@ -84,8 +86,9 @@ void buildJointPathTerms(const Model& m, Data& d) {
     }
     t.packed = t.fast && t.count == 3 && t.dof[1] == t.dof[0] + 1 && t.dof[2] == t.dof[0] + 2;
     for (int c = 0; c < 3 && t.packed; ++c) {
-      t.axis01[2 * c] = t.axis[0][c];
-      t.axis01[2 * c + 1] = t.axis[1][c];
+      const auto i = static_cast<std::size_t>(2 * c);
+      t.axis01[i] = t.axis[0][c];
+      t.axis01[i + 1] = t.axis[1][c];
     }
   }
 }
