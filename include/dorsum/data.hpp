@@ -42,6 +42,11 @@ struct JointPathTerms {
   Vec3 origin = Vec3::Zero();
   std::array<Vec3, 3> axis{Vec3::Zero(), Vec3::Zero(), Vec3::Zero()};
   std::array<int, 3> dof{0, 0, 0};
+  // Three motions driving consecutive degrees of freedom dof[0] .. dof[0] + 2 (the common case):
+  // calcMusclePaths then adds the three terms with packed operations, reading axis[0] and
+  // axis[1] component by component from axis01 (x0 x1 y0 y1 z0 z1)
+  bool packed = false;
+  std::array<double, 6> axis01{0, 0, 0, 0, 0, 0};
 };
 
 struct Data {

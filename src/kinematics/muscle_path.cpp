@@ -6,7 +6,13 @@
 // lowest common ancestor are visited: a fascicle crossing one vertebral level costs one joint.
 #include "dorsum/muscle_path.hpp"
 
+#include <cstddef>
+
 #include "dorsum/kinematics.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace dorsum {
 namespace {
@@ -70,7 +76,44 @@ void buildJointPathTerms(const Model& m, Data& d) {
       t.dof[t.count] = m.jac_dof[start];
       ++t.count;
     }
+    if (!t.fast) {
+      // A joint none of whose motions moves anything (all at a flat spot or locked) adds no
+      // term whatever its kind: mark it so, and the general walk is not taken for nothing.
+      bool moves = false;
+      for (int a = first; a < end; ++a)
+        moves = moves || (d.axis_slope[a] != 0.0 && m.coord_jac_count[m.axis_coord[a]] > 0);
+      if (!moves) t.fast = true, t.count = 0;
+    }
+    t.packed = t.fast && t.count == 3 && t.dof[1] == t.dof[0] + 1 && t.dof[2] == t.dof[0] + 2;
+    for (std::size_t c = 0; c < 3 && t.packed; ++c) {
+      t.axis01[2 * c] = t.axis[0][static_cast<Eigen::Index>(c)];
+      t.axis01[2 * c + 1] = t.axis[1][static_cast<Eigen::Index>(c)];
+    }
   }
+}
+
+// addJointPathTerms of a packed joint (JointPathTerms::packed): the moment (p - o) x w as there
+// (the same bits), its products with axis[0] and axis[1] packed, with axis[2] scalar, in the
+// order of Eigen's dot product, added in place into the three consecutive degrees of freedom.
+inline void addPackedJointTerms(const JointPathTerms& t, const Vec3& p, const Vec3& w, double* r) {
+  const double dx = p.x() - t.origin.x(), dy = p.y() - t.origin.y(), dz = p.z() - t.origin.z();
+  const double mx = dy * w.z() - dz * w.y();
+  const double my = dz * w.x() - dx * w.z();
+  const double mz = dx * w.y() - dy * w.x();
+  double* out = r + t.dof[0];
+#if defined(__SSE2__)
+  const Vec3& a2 = t.axis[2];
+  const double* c = t.axis01.data();
+  const __m128d vx = _mm_set1_pd(mx), vy = _mm_set1_pd(my), vz = _mm_set1_pd(mz);
+  const __m128d term01 =
+      _mm_add_pd(_mm_add_pd(_mm_mul_pd(_mm_loadu_pd(c), vx), _mm_mul_pd(_mm_loadu_pd(c + 2), vy)),
+                 _mm_mul_pd(_mm_loadu_pd(c + 4), vz));
+  _mm_storeu_pd(out, _mm_add_pd(_mm_loadu_pd(out), term01));
+  out[2] += a2.x() * mx + a2.y() * my + a2.z() * mz;
+#else
+  for (int k = 0; k < 3; ++k)
+    out[k] += t.axis[k].x() * mx + t.axis[k].y() * my + t.axis[k].z() * mz;
+#endif
 }
 
 // Adds w . dp/dq of the point p (world) through the motions of joint j to dLdq.
@@ -154,14 +197,18 @@ double calcFixedLengthAndMomentArms(const Model& m, const Data& d, int first, in
     const double len = segment.norm();
     length += len;
     if (!(len > 1e-12)) continue;  // a zero-length segment has no direction and no derivative
-    const Vec3 u = segment / len;
+    // the point and direction of each side: u at the point before, -u at this one
+    const Vec3 u = segment / len, minus_u = -u;
+    const Vec3* point[2] = {&pa, &pb};
+    const Vec3* w[2] = {&u, &minus_u};
     const int end = d.segment_step_start[pt + 1];
     for (int k = d.segment_step_start[pt]; k < end; ++k) {
-      const int step = d.path_step[k], j = step >> 1;
-      if (step & 1)
-        addJointPathTerms(m, d, j, -u, pb, r);
-      else
-        addJointPathTerms(m, d, j, u, pa, r);
+      const int step = d.path_step[k], j = step >> 1, side = step & 1;
+      const JointPathTerms& t = d.joint_path_terms[j];
+      if (t.packed)
+        addPackedJointTerms(t, *point[side], *w[side], r);
+      else if (!t.fast || t.count > 0)  // (a joint that moves nothing this frame adds nothing)
+        addJointPathTerms(m, d, j, *w[side], *point[side], r);
     }
   }
   return length;

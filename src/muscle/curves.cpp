@@ -7,6 +7,8 @@
 #include <limits>
 
 #include "dorsum/muscle.hpp"
+#include "muscle/curve_batches.hpp"
+#include "muscle/exp_kernel.hpp"
 
 namespace dorsum {
 namespace {
@@ -42,6 +44,13 @@ constexpr double kC3 = 0.250;  // c3 (De Groote et al. 2016)
 
 // Past this exponent exp(-x) underflows to 0 in double: the term is exactly zero there.
 constexpr double kMaxGaussExponent = 700.0;
+static_assert(kMaxGaussExponent <= muscle_detail::kExpKernelMaxArg);
+
+// expm1(kPE), the passive curve's divisor (one constant for the scalar and the batched curve)
+const double kPassiveScale = std::expm1(kPE);
+
+using muscle_detail::expKernel;
+using muscle_detail::expm1Kernel;
 
 // Value and derivative of one Gaussian-like term. At b3 + b4 l = 0 the exponent tends to
 // -infinity from both sides, so the term and its slope tend to 0: return the limit rather than
@@ -56,13 +65,44 @@ void evalGaussian(const GaussianTerm& t, double l, double& value, double& slope)
   }
   const double g = offset / width;                           // l in widths from the centre
   const double dg = (t.b3 + t.b2 * t.b4) / (width * width);  // dg/dl
-  value = t.b1 * std::exp(-0.5 * g * g);
+  value = t.b1 * expKernel(-0.5 * g * g);
   slope = -value * g * dg;
+}
+
+#if defined(__SSE2__)
+// The value of evalGaussian summed over the three terms, for two lengths at once: the same
+// operations in the same order, the cut-off as a mask.
+__m128d activeForceLengthPacket(__m128d l) {
+  const __m128d sign = _mm_set1_pd(-0.0);
+  const __m128d limit = _mm_set1_pd(std::sqrt(2.0 * kMaxGaussExponent));
+  __m128d sum = _mm_setzero_pd();
+  for (const GaussianTerm& t : kActiveTerms) {
+    const __m128d width = _mm_add_pd(_mm_set1_pd(t.b3), _mm_mul_pd(_mm_set1_pd(t.b4), l));
+    const __m128d offset = _mm_sub_pd(l, _mm_set1_pd(t.b2));
+    const __m128d zero_term =
+        _mm_cmple_pd(_mm_mul_pd(_mm_andnot_pd(sign, width), limit), _mm_andnot_pd(sign, offset));
+    const __m128d g = _mm_div_pd(offset, width);
+    // 0 in the lanes cut off (their g may be infinite or NaN), then their value masked to 0
+    const __m128d x = _mm_andnot_pd(zero_term, _mm_mul_pd(_mm_mul_pd(_mm_set1_pd(-0.5), g), g));
+    const __m128d value = _mm_mul_pd(_mm_set1_pd(t.b1), muscle_detail::expPacket(x));
+    sum = _mm_add_pd(sum, _mm_andnot_pd(zero_term, value));
+  }
+  return sum;
+}
+#endif
+
+double passiveForceLength(double norm_fiber_length) {
+  if (norm_fiber_length <= 1.0) return 0.0;
+  const double x = kPE * (norm_fiber_length - 1.0) / kE0;
+  return (x <= muscle_detail::kExpKernelMaxArg ? expm1Kernel(x) : std::expm1(x)) / kPassiveScale;
 }
 
 }  // namespace
 
 double calcActiveForceLength(double norm_fiber_length) {
+#if defined(__SSE2__)
+  return _mm_cvtsd_f64(activeForceLengthPacket(_mm_set1_pd(norm_fiber_length)));
+#else
   double sum = 0.0;
   for (const GaussianTerm& t : kActiveTerms) {
     double value = 0.0, slope = 0.0;
@@ -70,6 +110,16 @@ double calcActiveForceLength(double norm_fiber_length) {
     sum += value;
   }
   return sum;
+#endif
+}
+
+void calcActiveForceLengths(int n, const double* norm_fiber_length, double* active_fl) {
+  int i = 0;
+#if defined(__SSE2__)
+  for (; i + 2 <= n; i += 2)
+    _mm_storeu_pd(active_fl + i, activeForceLengthPacket(_mm_loadu_pd(norm_fiber_length + i)));
+#endif
+  for (; i < n; ++i) active_fl[i] = calcActiveForceLength(norm_fiber_length[i]);
 }
 
 double calcActiveForceLengthDerivative(double norm_fiber_length) {
@@ -89,8 +139,34 @@ double calcActiveForceLengthDerivative(double norm_fiber_length) {
 // unit of normalized length (the fibre becomes taut). Above l~ = 1 the curve is the published
 // one, unchanged.
 double calcPassiveForceLength(double norm_fiber_length) {
-  if (norm_fiber_length <= 1.0) return 0.0;
-  return std::expm1(kPE * (norm_fiber_length - 1.0) / kE0) / std::expm1(kPE);
+  return passiveForceLength(norm_fiber_length);
+}
+
+void calcPassiveForceLengths(int n, const double* norm_fiber_length, double* passive_fl) {
+  int i = 0;
+#if defined(__SSE2__)
+  // Most fibres are at or below their optimal length (a zero); pairs with a stretched fibre in
+  // range take the packet expm1, the others (past the kernel's domain) libm.
+  const __m128d one = _mm_set1_pd(1.0), x_max = _mm_set1_pd(muscle_detail::kExpKernelMaxArg);
+  for (; i + 2 <= n; i += 2) {
+    const __m128d l = _mm_loadu_pd(norm_fiber_length + i);
+    const __m128d taut = _mm_cmpgt_pd(l, one);
+    if (_mm_movemask_pd(taut) == 0) {
+      _mm_storeu_pd(passive_fl + i, _mm_setzero_pd());
+      continue;
+    }
+    const __m128d x =
+        _mm_div_pd(_mm_mul_pd(_mm_set1_pd(kPE), _mm_sub_pd(l, one)), _mm_set1_pd(kE0));
+    if (_mm_movemask_pd(_mm_cmple_pd(x, x_max)) != 3) {  // a lane past the domain (or NaN)
+      passive_fl[i] = passiveForceLength(norm_fiber_length[i]);
+      passive_fl[i + 1] = passiveForceLength(norm_fiber_length[i + 1]);
+      continue;
+    }
+    const __m128d value = _mm_div_pd(muscle_detail::expm1Packet(x), _mm_set1_pd(kPassiveScale));
+    _mm_storeu_pd(passive_fl + i, _mm_and_pd(taut, value));
+  }
+#endif
+  for (; i < n; ++i) passive_fl[i] = passiveForceLength(norm_fiber_length[i]);
 }
 
 // The slope of the clamped curve: 0 at and below the optimal length (the right-hand slope at
