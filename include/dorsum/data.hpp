@@ -126,7 +126,10 @@ struct Data {
   std::vector<std::array<Vec3, 2>> ligament_point_W;  // m                      (nligament)
   Eigen::VectorXd ligament_length;                    // m                      (nligament)
   Eigen::VectorXd ligament_force;                     // N                      (nligament)
-  Eigen::VectorXd coord_ligament_force;               // N m or N               (ncoord)
+  // its force on the origin (towards the insertion; the opposite acts on the insertion), zero
+  // while slack, for calcJointLoads
+  std::vector<Vec3> ligament_pull_W;     // N                                      (nligament)
+  Eigen::VectorXd coord_ligament_force;  // N m or N               (ncoord)
 
   // ---- solveRecruitment (recruit.hpp); muscle forces land in muscle_force
   Eigen::VectorXd contact_force;       // scapulothoracic pressing force, N            (ncontact)

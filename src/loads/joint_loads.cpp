@@ -67,15 +67,18 @@ void applyFixedMuscleForces(Data& d) {
   }
 }
 
+// Pulls kept by calcLigaments; as for the muscles, the insertion's moment is the origin's,
+// negated.
 void applyLigamentForces(const Model& m, Data& d) {
   for (int l = 0; l < m.nligament; ++l) {
-    const double tension = d.ligament_force[l];
-    if (tension == 0.0) continue;
-    const Vec3& p0 = d.ligament_point_W[l][0];
-    const Vec3& p1 = d.ligament_point_W[l][1];
-    const Vec3 pull = tension * (p1 - p0) / d.ligament_length[l];  // on the origin
-    addForce(d, m.ligament_body[l][0], p0, pull);
-    addForce(d, m.ligament_body[l][1], p1, -pull);
+    if (d.ligament_force[l] == 0.0) continue;
+    const Vec3& pull = d.ligament_pull_W[l];  // on the origin
+    const Vec3 moment = d.ligament_point_W[l][0].cross(pull);
+    const std::array<int, 2>& body = m.ligament_body[l];
+    d.body_actuator_force_W[body[0]] += pull;
+    d.body_actuator_moment_W[body[0]] += moment;
+    d.body_actuator_force_W[body[1]] -= pull;
+    d.body_actuator_moment_W[body[1]] -= moment;
   }
 }
 

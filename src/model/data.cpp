@@ -123,6 +123,7 @@ Data makeData(const Model& model) {
   d.ligament_point_W.assign(model.nligament, {Vec3::Zero(), Vec3::Zero()});
   d.ligament_length.setZero(model.nligament);
   d.ligament_force.setZero(model.nligament);
+  d.ligament_pull_W.assign(model.nligament, Vec3::Zero());
   d.coord_ligament_force.setZero(model.ncoord);
 
   d.contact_force.setZero(model.ncontact);
