@@ -7,6 +7,7 @@
 
 #include "dorsum/dynamics.hpp"
 #include "dorsum/kinematics.hpp"
+#include "dynamics/dynamics_internal.hpp"
 
 namespace dorsum {
 namespace {
@@ -46,30 +47,43 @@ double ligamentForce(double length, double slack_length, double stiffness, doubl
   return stiffness * slack_length * (strain - 0.5 * toe_strain);
 }
 
+namespace {
+
+// One ligament's end points, length, tension and pull into Data, and its generalized force
+// added to coord_ligament_force.
+inline void calcLigament(const Model& m, Data& d, int l) {
+  const std::array<int, 2>& body = m.ligament_body[l];
+  const Vec3 p0 = d.body_pose[body[0]] * m.ligament_point[l][0];
+  const Vec3 p1 = d.body_pose[body[1]] * m.ligament_point[l][1];
+  d.ligament_point_W[l] = {p0, p1};
+  const Vec3 span = p1 - p0;
+  const double length = span.norm();
+  d.ligament_length[l] = length;
+  const double tension = ligamentForce(length, m.ligament_slack_length[l], m.ligament_stiffness[l],
+                                       m.ligament_toe_strain[l]);
+  d.ligament_force[l] = tension;
+  if (tension == 0.0 || length < 1e-12) {
+    d.ligament_pull_W[l].setZero();
+    return;
+  }
+  const Vec3 pull = tension * span / length;  // on the origin, towards the insertion
+  d.ligament_pull_W[l] = pull;
+  const int stop = m.ligament_common_body[l];
+  addPointForce(m, d, body[0], stop, p0, pull);
+  addPointForce(m, d, body[1], stop, p1, -pull);
+}
+
+}  // namespace
+
 void calcLigaments(const Model& m, Data& d) {
   requireStages(m, d, kStageKinematics, "calcLigaments");
   d.coord_ligament_force.setZero();
-  for (int l = 0; l < m.nligament; ++l) {
-    const std::array<int, 2>& body = m.ligament_body[l];
-    const Vec3 p0 = d.body_pose[body[0]] * m.ligament_point[l][0];
-    const Vec3 p1 = d.body_pose[body[1]] * m.ligament_point[l][1];
-    d.ligament_point_W[l] = {p0, p1};
-    const Vec3 span = p1 - p0;
-    const double length = span.norm();
-    d.ligament_length[l] = length;
-    const double tension = ligamentForce(length, m.ligament_slack_length[l],
-                                         m.ligament_stiffness[l], m.ligament_toe_strain[l]);
-    d.ligament_force[l] = tension;
-    if (tension == 0.0 || length < 1e-12) {
-      d.ligament_pull_W[l].setZero();
-      continue;
-    }
-    const Vec3 pull = tension * span / length;  // on the origin, towards the insertion
-    d.ligament_pull_W[l] = pull;
-    const int stop = m.ligament_common_body[l];
-    addPointForce(m, d, body[0], stop, p0, pull);
-    addPointForce(m, d, body[1], stop, p1, -pull);
-  }
+  for (int l = 0; l < m.nligament; ++l) calcLigament(m, d, l);
+}
+
+void calcLigamentsOf(const Model& model, Data& data, const std::vector<int>& ligaments) {
+  data.coord_ligament_force.setZero();
+  for (int l : ligaments) calcLigament(model, data, l);
 }
 
 }  // namespace dorsum
