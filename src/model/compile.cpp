@@ -3,6 +3,7 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <set>
 
@@ -583,7 +584,7 @@ struct ModelPart {
 
 ModelPart partOf(const Model& m, int c) {
   ModelPart part;
-  std::vector<char> body_used(m.nbody, 0), coord_used(m.ncoord, 0);
+  std::vector<std::uint8_t> body_used(m.nbody, 0), coord_used(m.ncoord, 0);
   for (int l = 0; l < m.nligament; ++l) {
     bool acts = false;
     for (int end : m.ligament_body[l])
@@ -597,18 +598,18 @@ ModelPart partOf(const Model& m, int c) {
   // Only what c changes needs computing, the rest keeping its value at the defaults: c and the
   // coordinates coupled to it (sources come first in coord_order), the bodies their joints move
   // and everything below those (parents have lower indices).
-  std::vector<char> coord_moved(m.ncoord, 0), body_moved(m.nbody, 0);
+  std::vector<std::uint8_t> coord_moved(m.ncoord, 0), body_moved(m.nbody, 0);
   coord_moved[c] = 1;
   for (int cc : m.coord_order)
     for (int k = 0; k < m.coord_term_count[cc]; ++k)
-      coord_moved[cc] = coord_moved[cc] || coord_moved[m.term_coord[m.coord_term_start[cc] + k]];
+      if (coord_moved[m.term_coord[m.coord_term_start[cc] + k]]) coord_moved[cc] = 1;
   for (int b = 1; b < m.nbody; ++b) {
     const int j = b - 1;
     body_moved[b] = body_moved[m.body_parent[b]];
     for (int a = m.joint_axis_start[j]; a < m.joint_axis_start[j] + m.joint_axis_count[j]; ++a) {
       const int cc = m.axis_coord[a];
       if (cc < 0) continue;
-      body_moved[b] = body_moved[b] || coord_moved[cc];
+      if (coord_moved[cc]) body_moved[b] = 1;
       if (body_used[b]) coord_used[cc] = 1;
     }
     if (body_used[b] && body_moved[b]) part.bodies.push_back(b);
