@@ -58,32 +58,33 @@ void calcCoordinates(const Model& m, Data& d) {
   for (int c : m.coord_order) calcCoordinate(m, d, c);
 }
 
-// The pose of body b (> 0) and the world frames of its joint's motions, from its parent's pose.
-inline void calcBodyPose(const Model& m, Data& d, int b) {
-  const int j = b - 1;
-  Pose X = d.body_pose[m.body_parent[b]] * m.joint_X_PF[j];
-  const int end = m.joint_axis_start[j] + m.joint_axis_count[j];
-  for (int a = m.joint_axis_start[j]; a < end; ++a) {
-    const int coord = m.axis_coord[a];
-    double value, slope, curvature;
-    m.evalFunction(m.axis_function[a], coord >= 0 ? d.coord_value[coord] : 0.0, value, slope,
-                   curvature);
-    if (coord < 0) slope = 0.0;
-    d.axis_origin_W[a] = X.p;
-    d.axis_direction_W[a] = X.R * m.axis_direction[a];
-    d.axis_value[a] = value;
-    d.axis_slope[a] = slope;
-    if (m.axis_rotation[a])
-      X.R = X.R * rotation(m.axis_direction[a], value);
-    else
-      X.p += d.axis_direction_W[a] * value;
-  }
-  d.body_pose[b] = X * m.joint_X_MC[j];
-}
-
-void calcBodyPoses(const Model& m, Data& d) {
+// The poses of `bodies` (every body when null; each listed after its parent) and the world
+// frames of their joints' motions. One loop for both uses: as two call sites GCC stopped
+// inlining the body of it, a call per body in the full kinematics.
+void calcBodyPoses(const Model& m, Data& d, const std::vector<int>* bodies) {
   d.body_pose[0] = Pose{};
-  for (int b = 1; b < m.nbody; ++b) calcBodyPose(m, d, b);
+  const int n = bodies ? static_cast<int>(bodies->size()) : m.nbody - 1;
+  for (int i = 0; i < n; ++i) {
+    const int b = bodies ? (*bodies)[i] : i + 1, j = b - 1;
+    Pose X = d.body_pose[m.body_parent[b]] * m.joint_X_PF[j];
+    const int end = m.joint_axis_start[j] + m.joint_axis_count[j];
+    for (int a = m.joint_axis_start[j]; a < end; ++a) {
+      const int coord = m.axis_coord[a];
+      double value, slope, curvature;
+      m.evalFunction(m.axis_function[a], coord >= 0 ? d.coord_value[coord] : 0.0, value, slope,
+                     curvature);
+      if (coord < 0) slope = 0.0;
+      d.axis_origin_W[a] = X.p;
+      d.axis_direction_W[a] = X.R * m.axis_direction[a];
+      d.axis_value[a] = value;
+      d.axis_slope[a] = slope;
+      if (m.axis_rotation[a])
+        X.R = X.R * rotation(m.axis_direction[a], value);
+      else
+        X.p += d.axis_direction_W[a] * value;
+    }
+    d.body_pose[b] = X * m.joint_X_MC[j];
+  }
 }
 
 }  // namespace
@@ -105,7 +106,7 @@ void requireStages(const Model& model, const Data& data, std::uint32_t required,
 void calcKinematics(const Model& model, Data& data) {
   requireStages(model, data, 0, "calcKinematics");
   calcCoordinates(model, data);
-  calcBodyPoses(model, data);
+  calcBodyPoses(model, data, nullptr);
   data.stages = kStageKinematics;
 }
 
@@ -113,8 +114,7 @@ void calcKinematicsOf(const Model& model, Data& data, const std::vector<int>& co
                       const std::vector<int>& bodies) {
   requireStages(model, data, 0, "calcKinematicsOf");
   for (int c : coords) calcCoordinate(model, data, c);
-  data.body_pose[0] = Pose{};
-  for (int b : bodies) calcBodyPose(model, data, b);
+  calcBodyPoses(model, data, &bodies);
   data.stages = 0;  // the rest of Data is not this state's
 }
 
