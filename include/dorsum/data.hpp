@@ -49,6 +49,13 @@ struct JointPathTerms {
   std::array<double, 6> axis01{0, 0, 0, 0, 0, 0};
 };
 
+// A path segment that joins two bodies, as calcJointLoads reads it: the muscle's tension pulls
+// path point `from` towards path point `to` and `to` towards `from`.
+struct CrossingSegment {
+  int muscle = 0;
+  int from = 0, to = 0;
+};
+
 struct Data {
   // ---- inputs: the state of the independent coordinates                         (ndof)
   Eigen::VectorXd q;           // rad or m
@@ -124,7 +131,10 @@ struct Data {
   std::vector<std::array<Vec3, 2>> ligament_point_W;  // m                      (nligament)
   Eigen::VectorXd ligament_length;                    // m                      (nligament)
   Eigen::VectorXd ligament_force;                     // N                      (nligament)
-  Eigen::VectorXd coord_ligament_force;               // N m or N               (ncoord)
+  // its force on the origin (towards the insertion; the opposite acts on the insertion), zero
+  // while slack, for calcJointLoads
+  std::vector<Vec3> ligament_pull_W;     // N                                      (nligament)
+  Eigen::VectorXd coord_ligament_force;  // N m or N               (ncoord)
 
   // ---- solveRecruitment (recruit.hpp); muscle forces land in muscle_force
   Eigen::VectorXd contact_force;       // scapulothoracic pressing force, N            (ncontact)
@@ -146,6 +156,18 @@ struct Data {
   // bodies' joint frames): force (N) and moment (N m), and that frame in world.
   std::vector<Vec3> joint_force_D, joint_moment_D;  // (njoint)
   std::vector<Pose> joint_disc_frame_W;             // (njoint)
+  // The segments by which the muscles whose path points are all fixed on their bodies (as for
+  // path_step) pull on two bodies, built by makeData from the model alone and grouped by that
+  // pair of bodies, so that each group adds its summed force and moment to its two bodies
+  // once: group g joins load_pair_body[g][0] (every segment's `from` end) and
+  // load_pair_body[g][1] (every `to` end), the lower-numbered body first, with segments
+  // load_segment[load_pair_start[g] .. load_pair_start[g + 1]). The other muscles (conditional
+  // or moving points) are listed in load_walk_muscle and take the general walk over their
+  // active points.
+  std::vector<std::array<int, 2>> load_pair_body;  // (npair)
+  std::vector<int> load_pair_start;                // (npair + 1)
+  std::vector<CrossingSegment> load_segment;
+  std::vector<int> load_walk_muscle;
 };
 
 inline constexpr int kMaxExternalLoads = 64;

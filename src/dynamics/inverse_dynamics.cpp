@@ -67,9 +67,24 @@ void calcBodyAccelerations(const Model& m, Data& d) {
   }
 }
 
-void calcBodyWrenches(const Model& m, Data& d) {
+// A posture held still (zero qd and qdd: most analyses): every body's velocity and acceleration
+// is zero, and the chain of evaluations, products and sums that would give those zeros is
+// skipped.
+void setStill(const Model& m, Data& d) {
+  d.coord_accel.setZero();
+  for (int b = 0; b < m.nbody; ++b)
+    d.body_omega_W[b].setZero(), d.body_alpha_W[b].setZero(), d.body_accel_W[b].setZero();
+}
+
+void calcBodyWrenches(const Model& m, Data& d, bool still) {
   d.body_force_W[0].setZero(), d.body_moment_W[0].setZero();
   for (int b = 1; b < m.nbody; ++b) {
+    if (still) {  // the weight alone: no inertial force, no inertia to turn into world axes
+      const Vec3 force = m.body_mass[b] * (Vec3::Zero() - m.gravity);
+      d.body_force_W[b] = force;
+      d.body_moment_W[b] = (d.body_pose[b] * m.body_com[b]).cross(force);
+      continue;
+    }
     const Pose& X = d.body_pose[b];
     const Vec3 com = X * m.body_com[b];
     const Vec3& w = d.body_omega_W[b];
@@ -192,9 +207,14 @@ void sumOverSubtrees(const Model& model, const std::vector<Vec3>& body_force,
 
 void calcInverseDynamics(const Model& model, Data& data) {
   requireStages(model, data, kStageKinematics, "calcInverseDynamics");
-  calcCoordinateAccelerations(model, data);
-  calcBodyAccelerations(model, data);
-  calcBodyWrenches(model, data);
+  const bool still = data.qd.isZero(0.0) && data.qdd.isZero(0.0);
+  if (still) {
+    setStill(model, data);
+  } else {
+    calcCoordinateAccelerations(model, data);
+    calcBodyAccelerations(model, data);
+  }
+  calcBodyWrenches(model, data, still);
   sumSubtrees(model, data);
   shareGroundReaction(model, data);
   sumSubtrees(model, data);

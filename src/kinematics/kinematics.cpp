@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "dorsum/error.hpp"
+#include "kinematics/kinematics_internal.hpp"
 
 namespace dorsum {
 namespace {
@@ -19,44 +20,52 @@ inline Mat3 rotation(const Vec3& a, double angle) {
   return R;
 }
 
-void calcCoordinates(const Model& m, Data& d) {
-  for (int c : m.coord_order) {
-    const int start = m.coord_jac_start[c], count = m.coord_jac_count[c];
-    double* jac = d.coord_jac.data() + start;
-    const int dof = m.coord_dof[c];
-    if (dof >= 0) {
-      d.coord_value[c] = d.q[dof];
-      d.coord_speed[c] = d.qd[dof];
-      jac[0] = 1.0;
-      continue;
-    }
-    if (m.coord_term_count[c] == 0) {  // locked
-      d.coord_value[c] = m.coord_default[c];
-      d.coord_speed[c] = 0.0;
-      continue;
-    }
-    double value = 0.0;
-    for (int e = 0; e < count; ++e) jac[e] = 0.0;
-    for (int k = 0; k < m.coord_term_count[c]; ++k) {
-      const int term = m.coord_term_start[c] + k, src = m.term_coord[term];
-      double f, slope, curvature;
-      m.evalFunction(m.term_function[term], d.coord_value[src], f, slope, curvature);
-      value += f;
-      const int* map = m.term_jac_map.data() + m.term_jac_map_start[term];
-      const double* src_jac = d.coord_jac.data() + m.coord_jac_start[src];
-      for (int e = 0; e < m.coord_jac_count[src]; ++e) d.coord_jac[map[e]] += slope * src_jac[e];
-    }
-    double speed = 0.0;
-    for (int e = 0; e < count; ++e) speed += jac[e] * d.qd[m.jac_dof[start + e]];
-    d.coord_value[c] = value;
-    d.coord_speed[c] = speed;
+// One coordinate's value, speed and dq_c/dq_dof, from q, qd and its sources' (computed before it
+// in Model::coord_order).
+inline void calcCoordinate(const Model& m, Data& d, int c) {
+  const int start = m.coord_jac_start[c], count = m.coord_jac_count[c];
+  double* jac = d.coord_jac.data() + start;
+  const int dof = m.coord_dof[c];
+  if (dof >= 0) {
+    d.coord_value[c] = d.q[dof];
+    d.coord_speed[c] = d.qd[dof];
+    jac[0] = 1.0;
+    return;
   }
+  if (m.coord_term_count[c] == 0) {  // locked
+    d.coord_value[c] = m.coord_default[c];
+    d.coord_speed[c] = 0.0;
+    return;
+  }
+  double value = 0.0;
+  for (int e = 0; e < count; ++e) jac[e] = 0.0;
+  for (int k = 0; k < m.coord_term_count[c]; ++k) {
+    const int term = m.coord_term_start[c] + k, src = m.term_coord[term];
+    double f, slope, curvature;
+    m.evalFunction(m.term_function[term], d.coord_value[src], f, slope, curvature);
+    value += f;
+    const int* map = m.term_jac_map.data() + m.term_jac_map_start[term];
+    const double* src_jac = d.coord_jac.data() + m.coord_jac_start[src];
+    for (int e = 0; e < m.coord_jac_count[src]; ++e) d.coord_jac[map[e]] += slope * src_jac[e];
+  }
+  double speed = 0.0;
+  for (int e = 0; e < count; ++e) speed += jac[e] * d.qd[m.jac_dof[start + e]];
+  d.coord_value[c] = value;
+  d.coord_speed[c] = speed;
 }
 
-void calcBodyPoses(const Model& m, Data& d) {
+void calcCoordinates(const Model& m, Data& d) {
+  for (int c : m.coord_order) calcCoordinate(m, d, c);
+}
+
+// The poses of `bodies` (every body when null; each listed after its parent) and the world
+// frames of their joints' motions. One loop for both uses: as two call sites GCC stopped
+// inlining the body of it, a call per body in the full kinematics.
+void calcBodyPoses(const Model& m, Data& d, const std::vector<int>* bodies) {
   d.body_pose[0] = Pose{};
-  for (int b = 1; b < m.nbody; ++b) {
-    const int j = b - 1;
+  const int n = bodies ? static_cast<int>(bodies->size()) : m.nbody - 1;
+  for (int i = 0; i < n; ++i) {
+    const int b = bodies ? (*bodies)[i] : i + 1, j = b - 1;
     Pose X = d.body_pose[m.body_parent[b]] * m.joint_X_PF[j];
     const int end = m.joint_axis_start[j] + m.joint_axis_count[j];
     for (int a = m.joint_axis_start[j]; a < end; ++a) {
@@ -97,8 +106,16 @@ void requireStages(const Model& model, const Data& data, std::uint32_t required,
 void calcKinematics(const Model& model, Data& data) {
   requireStages(model, data, 0, "calcKinematics");
   calcCoordinates(model, data);
-  calcBodyPoses(model, data);
+  calcBodyPoses(model, data, nullptr);
   data.stages = kStageKinematics;
+}
+
+void calcKinematicsOf(const Model& model, Data& data, const std::vector<int>& coords,
+                      const std::vector<int>& bodies) {
+  requireStages(model, data, 0, "calcKinematicsOf");
+  for (int c : coords) calcCoordinate(model, data, c);
+  calcBodyPoses(model, data, &bodies);
+  data.stages = 0;  // the rest of Data is not this state's
 }
 
 Vec3 calcPointPosition(const Model& model, const Data& data, int body, const Vec3& p_B) {

@@ -3,6 +3,7 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <set>
 
@@ -11,6 +12,8 @@
 #include "dorsum/error.hpp"
 #include "dorsum/kinematics.hpp"
 #include "dorsum/model.hpp"
+#include "dynamics/dynamics_internal.hpp"
+#include "kinematics/kinematics_internal.hpp"
 
 namespace dorsum {
 namespace {
@@ -569,6 +572,58 @@ bool coordinateMovesJoint(const Model& m, int c, int j) {
   return false;
 }
 
+// What the ligaments' generalized force on coordinate c reads and c changes: the ligaments with
+// a joint moved by c between their two ends (no other adds to it), and of the bodies from the
+// ground to their ends and the coordinates those bodies' joints read (with the coordinates
+// those are coupled to), the ones c moves. Sampling c through these alone, on a Data holding
+// the kinematics at the defaults (a few bodies instead of the whole tree, a few ligaments
+// instead of all) makes the sweep of resolveLigaments cheap.
+struct ModelPart {
+  std::vector<int> ligaments, bodies, coords;
+};
+
+ModelPart partOf(const Model& m, int c) {
+  ModelPart part;
+  std::vector<std::uint8_t> body_used(m.nbody, 0), coord_used(m.ncoord, 0);
+  for (int l = 0; l < m.nligament; ++l) {
+    bool acts = false;
+    for (int end : m.ligament_body[l])
+      for (int b = end; b != m.ligament_common_body[l] && b > 0; b = m.body_parent[b])
+        acts = acts || coordinateMovesJoint(m, c, b - 1);
+    if (!acts) continue;
+    part.ligaments.push_back(l);
+    for (int end : m.ligament_body[l])
+      for (int b = end; b > 0; b = m.body_parent[b]) body_used[b] = 1;
+  }
+  // Only what c changes needs computing, the rest keeping its value at the defaults: c and the
+  // coordinates coupled to it (sources come first in coord_order), the bodies their joints move
+  // and everything below those (parents have lower indices).
+  std::vector<std::uint8_t> coord_moved(m.ncoord, 0), body_moved(m.nbody, 0);
+  coord_moved[c] = 1;
+  for (int cc : m.coord_order)
+    for (int k = 0; k < m.coord_term_count[cc]; ++k)
+      if (coord_moved[m.term_coord[m.coord_term_start[cc] + k]]) coord_moved[cc] = 1;
+  for (int b = 1; b < m.nbody; ++b) {
+    const int j = b - 1;
+    body_moved[b] = body_moved[m.body_parent[b]];
+    for (int a = m.joint_axis_start[j]; a < m.joint_axis_start[j] + m.joint_axis_count[j]; ++a) {
+      const int cc = m.axis_coord[a];
+      if (cc < 0) continue;
+      if (coord_moved[cc]) body_moved[b] = 1;
+      if (body_used[b]) coord_used[cc] = 1;
+    }
+    if (body_used[b] && body_moved[b]) part.bodies.push_back(b);
+  }
+  // Walking coord_order backwards reaches each used coordinate before its sources.
+  for (auto it = m.coord_order.rbegin(); it != m.coord_order.rend(); ++it)
+    if (coord_used[*it])
+      for (int k = 0; k < m.coord_term_count[*it]; ++k)
+        coord_used[m.term_coord[m.coord_term_start[*it] + k]] = 1;
+  for (int cc : m.coord_order)
+    if (coord_used[cc] && coord_moved[cc]) part.coords.push_back(cc);
+  return part;
+}
+
 // What needs the compiled model's kinematics: slack lengths given as a strain at the default
 // posture, and the passive curves that already hold the ligaments' moment (CoordinateSpec::
 // passive_force_includes_ligaments), which keep the remainder. The curves are sampled at their
@@ -612,12 +667,18 @@ void resolveLigaments(const ModelSpec& spec, Model& m) {
         x.end());
     return x;
   };
-  // The ligaments' generalized force on coordinate c at value v, the others at their defaults.
-  const auto ligamentsAt = [&](int c, double v) {
+  // The ligaments' generalized force on coordinate c at value v, the others at their defaults:
+  // the kinematics and ligaments of `part` only (partOf), bit for bit as the full ones give it.
+  // Brings all of Data back to the defaults, before sampling another coordinate.
+  const auto atDefaults = [&] {
+    setDefaultState(m, d);
+    calcKinematics(m, d);
+  };
+  const auto ligamentsAt = [&](int c, const ModelPart& part, double v) {
     setDefaultState(m, d);
     d.q[m.coord_dof[c]] = v;
-    calcKinematics(m, d);
-    calcLigaments(m, d);
+    calcKinematicsOf(m, d, part.coords, part.bodies);
+    calcLigamentsOf(m, d, part.ligaments);
     return d.coord_ligament_force[c];
   };
   std::vector<int> split;
@@ -637,13 +698,16 @@ void resolveLigaments(const ModelSpec& spec, Model& m) {
   // ligament tests) says more, every ligament of that joint is made softer by one factor.
   std::vector<double> joint_scale(m.njoint, 1.0);
   std::vector<std::vector<double>> xs(split.size()), ligs(split.size());
+  std::vector<ModelPart> parts(split.size());
   for (size_t k = 0; k < split.size(); ++k) {
     const int c = split[k];
     const Function& whole = m.functions[m.coord_passive[c]];
     xs[k] = samples(c);
+    parts[k] = partOf(m, c);
+    atDefaults();
     ligs[k].resize(xs[k].size());
-    for (size_t i = 0; i < xs[k].size(); ++i) ligs[k][i] = ligamentsAt(c, xs[k][i]);
-    const double rest = ligamentsAt(c, m.coord_default[c]);
+    for (size_t i = 0; i < xs[k].size(); ++i) ligs[k][i] = ligamentsAt(c, parts[k], xs[k][i]);
+    const double rest = ligamentsAt(c, parts[k], m.coord_default[c]);
     for (size_t i = 0; i < xs[k].size(); ++i) {
       const double measured = whole.value(xs[k][i]);
       const double added = ligs[k][i] - rest;
@@ -669,8 +733,9 @@ void resolveLigaments(const ModelSpec& spec, Model& m) {
     const Function& whole = m.functions[m.coord_passive[c]];
     const std::vector<double>& x = xs[k];
     std::vector<double> y(x.size());
+    if (softened) atDefaults();
     for (size_t i = 0; i < x.size(); ++i)
-      y[i] = whole.value(x[i]) - (softened ? ligamentsAt(c, x[i]) : ligs[k][i]);
+      y[i] = whole.value(x[i]) - (softened ? ligamentsAt(c, parts[k], x[i]) : ligs[k][i]);
     const size_t zero = static_cast<size_t>(
         std::lower_bound(x.begin(), x.end(), m.coord_default[c] - 1e-9) - x.begin());
     for (size_t i = zero + 1; i < x.size(); ++i) y[i] = std::min(y[i], y[i - 1]);

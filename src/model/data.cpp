@@ -1,8 +1,60 @@
 #include "dorsum/data.hpp"
 
+#include <algorithm>
+
 #include "dorsum/muscle.hpp"
 
 namespace dorsum {
+namespace {
+
+// True when every path point of the muscle is fixed on its body (no condition, no moving
+// location): its segments, and the bodies they join, never change.
+bool hasFixedPath(const Model& model, int mu) {
+  const int first = model.muscle_point_start[mu], count = model.muscle_point_count[mu];
+  for (int pt = first; pt < first + count; ++pt) {
+    const auto& mc = model.point_moving_coord[pt];
+    if (model.point_cond_coord[pt] >= 0 || mc[0] >= 0 || mc[1] >= 0 || mc[2] >= 0) return false;
+  }
+  return true;
+}
+
+// The tables of calcJointLoads (Data::load_pair_body): the 1,700 body-crossing segments of the
+// built-in model join some 300 pairs of bodies, so summing each pair's pull before touching the
+// bodies' totals saves most of the per-body updates.
+void buildLoadSegments(const Model& model, Data& d) {
+  struct Entry {
+    std::array<int, 2> body;
+    CrossingSegment segment;
+  };
+  std::vector<Entry> entries;
+  for (int mu = 0; mu < model.nmuscle; ++mu) {
+    if (!hasFixedPath(model, mu)) {
+      d.load_walk_muscle.push_back(mu);
+      continue;
+    }
+    const int first = model.muscle_point_start[mu], count = model.muscle_point_count[mu];
+    for (int pt = first + 1; pt < first + count; ++pt) {
+      const int a = model.point_body[pt - 1], b = model.point_body[pt];
+      // Each pair once, lower body first; the pull is symmetric, so the ends may swap.
+      if (a < b)
+        entries.push_back({{a, b}, {mu, pt - 1, pt}});
+      else if (b < a)
+        entries.push_back({{b, a}, {mu, pt, pt - 1}});
+    }
+  }
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const Entry& x, const Entry& y) { return x.body < y.body; });
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i == 0 || entries[i].body != entries[i - 1].body) {
+      d.load_pair_body.push_back(entries[i].body);
+      d.load_pair_start.push_back(static_cast<int>(i));
+    }
+    d.load_segment.push_back(entries[i].segment);
+  }
+  d.load_pair_start.push_back(static_cast<int>(entries.size()));
+}
+
+}  // namespace
 
 Data makeData(const Model& model) {
   Data d;
@@ -32,12 +84,7 @@ Data makeData(const Model& model) {
   d.segment_step_start.assign(model.npoint + 1, 0);
   for (int mu = 0; mu < model.nmuscle; ++mu) {
     const int first = model.muscle_point_start[mu], count = model.muscle_point_count[mu];
-    bool fixed = true;
-    for (int pt = first; pt < first + count; ++pt) {
-      const auto& mc = model.point_moving_coord[pt];
-      fixed = fixed && model.point_cond_coord[pt] < 0 && mc[0] < 0 && mc[1] < 0 && mc[2] < 0;
-    }
-    if (!fixed) continue;
+    if (!hasFixedPath(model, mu)) continue;
     d.muscle_path_step_start[mu] = static_cast<int>(d.path_step.size());
     for (int pt = first; pt < first + count; ++pt) {
       d.segment_step_start[pt] = static_cast<int>(d.path_step.size());
@@ -76,6 +123,7 @@ Data makeData(const Model& model) {
   d.ligament_point_W.assign(model.nligament, {Vec3::Zero(), Vec3::Zero()});
   d.ligament_length.setZero(model.nligament);
   d.ligament_force.setZero(model.nligament);
+  d.ligament_pull_W.assign(model.nligament, Vec3::Zero());
   d.coord_ligament_force.setZero(model.ncoord);
 
   d.contact_force.setZero(model.ncontact);
@@ -89,6 +137,7 @@ Data makeData(const Model& model) {
   d.joint_force_D.assign(model.njoint, Vec3::Zero());
   d.joint_moment_D.assign(model.njoint, Vec3::Zero());
   d.joint_disc_frame_W.assign(model.njoint, Pose{});
+  buildLoadSegments(model, d);
 
   setDefaultState(model, d);
   return d;
