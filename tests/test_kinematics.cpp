@@ -171,6 +171,16 @@ TEST(Kinematics, PointForceGeneralizedIsItsVirtualWork) {
         ASSERT_NEAR(tau[k] - 0.25, work, 1e-6 * std::max(1.0, std::abs(work)))
             << m.body_name[b] << " d/d " << m.coord_name[m.dof_coord[k]] << " trial " << trial;
       }
+      // Opposite forces at one point on the body and on an ancestor: the motions above the
+      // ancestor move both alike, so walking only up to it gives the same generalized force.
+      const int ancestor = m.body_parent[m.body_parent[b] > 0 ? m.body_parent[b] : b];
+      const Vec3 p_W = calcPointPosition(m, d, b, p_B);
+      Eigen::VectorXd full = Eigen::VectorXd::Zero(m.ndof), cut = full;
+      addPointForceGeneralized(m, d, b, p_W, f, full);
+      addPointForceGeneralized(m, d, ancestor, p_W, -f, full);
+      addPointForceGeneralized(m, d, b, p_W, f, cut, ancestor);
+      addPointForceGeneralized(m, d, ancestor, p_W, -f, cut, ancestor);
+      EXPECT_LT((full - cut).lpNorm<Eigen::Infinity>(), 1e-12) << m.body_name[b];
     }
   }
 }

@@ -28,10 +28,12 @@ Vec3 calcPointVelocity(const Model& model, const Data& data, int body, const Vec
 
 // tau += J^T f: the generalized force (per degree of freedom, ndof entries) of a world force f
 // applied at the world point p_W of `body`, with J the point's Jacobian (calcPointJacobian). The
-// same walk as the Jacobian without forming it (a few hundred flops instead of 3 x ndof). After
-// calcKinematics.
+// same walk as the Jacobian without forming it (a few hundred flops instead of 3 x ndof). With
+// `stop`, an ancestor of `body`, only the joint motions below `stop` count: for a pair of
+// opposite forces at one point on two bodies (a contact), the motions above their common ancestor
+// move both alike, and their terms cancel. After calcKinematics.
 void addPointForceGeneralized(const Model& model, const Data& data, int body, const Vec3& p_W,
-                              const Vec3& f, Eigen::Ref<Eigen::VectorXd> tau);
+                              const Vec3& f, Eigen::Ref<Eigen::VectorXd> tau, int stop = 0);
 
 // Checks that data was made for this model (sizes) and that `required` stages ran; throws
 // UsageError naming `stage` otherwise.

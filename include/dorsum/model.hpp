@@ -128,8 +128,9 @@ struct Model {
   std::vector<int> contact_body;
   std::vector<Vec3> contact_location;  // body frame, m
   std::vector<int> contact_surface_body;
-  std::vector<Vec3> contact_centre;  // ellipsoid centre, surface body frame, m
-  std::vector<Vec3> contact_radii;   // ellipsoid semi-axes, m
+  std::vector<int> contact_common_body;  // the two bodies' lowest common ancestor
+  std::vector<Vec3> contact_centre;      // ellipsoid centre, surface body frame, m
+  std::vector<Vec3> contact_radii;       // ellipsoid semi-axes, m
 
   // ground contacts (the feet)                                                     (nground)
   int nground = 0;

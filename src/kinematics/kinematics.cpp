@@ -125,11 +125,13 @@ Vec3 calcPointPosition(const Model& model, const Data& data, int body, const Vec
 
 namespace {
 
-// Calls fn(a, v) for every elementary joint motion a between `body` and the ground that moves
-// (slope not zero), with v = d p / d q_c of the world point p for the motion's coordinate c.
+// Calls fn(a, v) for every elementary joint motion a between `body` and its ancestor `stop` (the
+// ground: 0) that moves (slope not zero), with v = d p / d q_c of the world point p for the
+// motion's coordinate c.
 template <typename Fn>
-void forEachPointMotion(const Model& model, const Data& data, int body, const Vec3& p, Fn&& fn) {
-  for (int b = body; b > 0; b = model.body_parent[b]) {
+void forEachPointMotion(const Model& model, const Data& data, int body, const Vec3& p, Fn&& fn,
+                        int stop = 0) {
+  for (int b = body; b != stop && b > 0; b = model.body_parent[b]) {
     const int j = b - 1, end = model.joint_axis_start[j] + model.joint_axis_count[j];
     for (int a = model.joint_axis_start[j]; a < end; ++a) {
       if (data.axis_slope[a] == 0.0) continue;
@@ -154,13 +156,16 @@ void calcPointJacobian(const Model& model, const Data& data, int body, const Vec
 }
 
 void addPointForceGeneralized(const Model& model, const Data& data, int body, const Vec3& p_W,
-                              const Vec3& f, Eigen::Ref<Eigen::VectorXd> tau) {
-  forEachPointMotion(model, data, body, p_W, [&](int a, const Vec3& column) {
-    const double work = column.dot(f);
-    const int c = model.axis_coord[a], start = model.coord_jac_start[c];
-    for (int e = 0; e < model.coord_jac_count[c]; ++e)
-      tau[model.jac_dof[start + e]] += work * data.coord_jac[start + e];
-  });
+                              const Vec3& f, Eigen::Ref<Eigen::VectorXd> tau, int stop) {
+  forEachPointMotion(
+      model, data, body, p_W,
+      [&](int a, const Vec3& column) {
+        const double work = column.dot(f);
+        const int c = model.axis_coord[a], start = model.coord_jac_start[c];
+        for (int e = 0; e < model.coord_jac_count[c]; ++e)
+          tau[model.jac_dof[start + e]] += work * data.coord_jac[start + e];
+      },
+      stop);
 }
 
 Vec3 calcPointVelocity(const Model& model, const Data& data, int body, const Vec3& p_B) {

@@ -508,6 +508,7 @@ void compileContacts(const ModelSpec& spec, Model& m) {
     m.contact_body.push_back(body);
     m.contact_location.push_back(location);
     m.contact_surface_body.push_back(surface);
+    m.contact_common_body.push_back(commonAncestor(m, body, surface));
     m.contact_centre.push_back(c.centre);
     m.contact_radii.push_back(c.radii);
   }

@@ -175,9 +175,11 @@ void solveRecruitment(const Model& model, Data& data, Recruiter& r) {
   for (int c = 0; c < model.ncontact; ++c) {
     const Vec3& p = data.contact_point_W[c];
     const Vec3& n = data.contact_normal_W[c];
+    const int stop = model.contact_common_body[c];  // above it the two terms cancel
     r.contact_tau.setZero();
-    addPointForceGeneralized(model, data, model.contact_body[c], p, n, r.contact_tau);
-    addPointForceGeneralized(model, data, model.contact_surface_body[c], p, -n, r.contact_tau);
+    addPointForceGeneralized(model, data, model.contact_body[c], p, n, r.contact_tau, stop);
+    addPointForceGeneralized(model, data, model.contact_surface_body[c], p, -n, r.contact_tau,
+                             stop);
     for (int k = 0; k < m; ++k) P.A(k, model.nmuscle + c) = r.contact_tau[r.balanced_dofs[k]];
   }
   for (int k = 0; k < m; ++k) {
