@@ -114,6 +114,11 @@ void checkProblem(const RecruitmentProblem& p) {
   for (int r = 0; r < m; ++r)
     if (!std::isfinite(p.b[r])) fail(fmt::format("RecruitmentProblem.b[{}] = {}", r, p.b[r]));
   const bool min_max = p.criterion == RecruitmentCriterion::kMinMax;
+  // Every frame passes these tests: vector checks first, the loop below only to name the culprit.
+  const bool all_good = !min_max && (p.weight.array() > 0.0).all() && p.weight.allFinite() &&
+                        (p.lower.array() <= p.upper.array()).all() &&
+                        (p.lower.array() < kInf).all() && (p.upper.array() > -kInf).all();
+  if (all_good) return;
   for (int i = 0; i < n; ++i) {
     const bool power = p.kind[i] == RecruitmentVariable::kPower;
     const double w = p.weight[i], lo = p.lower[i], hi = p.upper[i];
@@ -165,6 +170,7 @@ void fillResult(const RecruitmentProblem& p, RecruitmentWorkspace& ws, Recruitme
 
 double calcRecruitmentObjective(const RecruitmentProblem& p, const Eigen::VectorXd& x) {
   const bool min_max = p.criterion == RecruitmentCriterion::kMinMax;
+  if (!min_max && p.exponent == 2) return (p.weight.array() * x.array().square()).sum();
   double sum = 0.0, max_power = 0.0;
   bool any_power = false;
   for (int i = 0; i < p.cols(); ++i) {
