@@ -156,6 +156,10 @@ struct Data {
   // bodies' joint frames): force (N) and moment (N m), and that frame in world.
   std::vector<Vec3> joint_force_D, joint_moment_D;  // (njoint)
   std::vector<Pose> joint_disc_frame_W;             // (njoint)
+  // Set by makeData from the model: bit 0 when the joint's frame on the parent
+  // (Model::joint_X_PF) has exactly the identity rotation, bit 1 when its frame on the child
+  // (joint_X_MC) has; calcJointLoads then skips the 3 x 3 product with it. Empty: no skipping.
+  std::vector<std::uint8_t> joint_frame_identity;  // (njoint)
   // The segments by which the muscles whose path points are all fixed on their bodies (as for
   // path_step) pull on two bodies, built by makeData from the model alone and grouped by that
   // pair of bodies, so that each group adds its summed force and moment to its two bodies

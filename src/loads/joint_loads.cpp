@@ -4,6 +4,7 @@
 // the rest of the passive stiffness, any reserve actuator) transmits the rest.
 #include <Eigen/Geometry>
 #include <cmath>
+#include <cstdint>
 
 #include "dorsum/dynamics.hpp"
 #include "dorsum/kinematics.hpp"
@@ -51,11 +52,15 @@ void applyFixedMuscleForces(Data& d) {
     const int end = d.load_pair_start[g + 1];
     for (int s = d.load_pair_start[g]; s < end; ++s) {
       const CrossingSegment& seg = d.load_segment[s];
+      const double tension = d.muscle_force[seg.muscle];
+      // A muscle without force (none recruited, no passive stretch) pulls nothing: skipping it
+      // saves its square root, division and cross product, and adds exactly what adding zero did.
+      if (tension == 0.0) continue;
       const Vec3& from = d.point_position_W[seg.from];
       const Vec3 span = d.point_position_W[seg.to] - from;
       const double len = span.norm();
-      if (!(len > 1e-12)) continue;  // coinciding ends: no direction, no pull
-      const Vec3 pull = (d.muscle_force[seg.muscle] / len) * span;  // on `from`, towards `to`
+      if (!(len > 1e-12)) continue;              // coinciding ends: no direction, no pull
+      const Vec3 pull = (tension / len) * span;  // on `from`, towards `to`
       force += pull;
       moment += from.cross(pull);
     }
@@ -129,14 +134,21 @@ void calcJointLoads(const Model& model, Data& data) {
   applyContactForces(model, d);
   sumOverSubtrees(model, d.body_actuator_force_W, d.body_actuator_moment_W,
                   d.subtree_actuator_force_W, d.subtree_actuator_moment_W);
+  const bool have_identity = static_cast<int>(d.joint_frame_identity.size()) == model.njoint;
   for (int j = 0; j < model.njoint; ++j) {
     const int child = j + 1, parent = model.body_parent[child];
     // Load on the body below = what crosses into the subtree minus what the subtree needs.
     const Vec3 F_W = d.subtree_actuator_force_W[child] - d.subtree_force_W[child];
     const Vec3 N_W = d.subtree_actuator_moment_W[child] - d.subtree_moment_W[child];
     // Disc frame: halfway between the joint frame on the parent (F) and on the child (M).
-    const Mat3 R_WF = d.body_pose[parent].R * model.joint_X_PF[j].R;
-    const Mat3 R_WM = d.body_pose[child].R * model.joint_X_MC[j].R.transpose();
+    // Most joint frames are their body's own axes (Data::joint_frame_identity): a product with
+    // the identity gives back the same bits, so it is skipped.
+    const std::uint8_t identity = have_identity ? d.joint_frame_identity[j] : 0;
+    const Mat3 R_WF = (identity & 1u) != 0 ? d.body_pose[parent].R
+                                           : Mat3(d.body_pose[parent].R * model.joint_X_PF[j].R);
+    const Mat3 R_WM = (identity & 2u) != 0
+                          ? d.body_pose[child].R
+                          : Mat3(d.body_pose[child].R * model.joint_X_MC[j].R.transpose());
     const Mat3 R_WD = R_WF * halfTurn(Mat3(R_WF.transpose() * R_WM));
     const Vec3 origin = d.body_pose[parent] * model.joint_load_origin[j];
     d.joint_disc_frame_W[j] = {R_WD, origin};

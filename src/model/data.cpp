@@ -137,6 +137,12 @@ Data makeData(const Model& model) {
   d.joint_force_D.assign(model.njoint, Vec3::Zero());
   d.joint_moment_D.assign(model.njoint, Vec3::Zero());
   d.joint_disc_frame_W.assign(model.njoint, Pose{});
+  d.joint_frame_identity.assign(model.njoint, 0);
+  for (int j = 0; j < model.njoint; ++j) {
+    // Exactly the identity (no tolerance), so that skipping the product changes no bit.
+    if (model.joint_X_PF[j].R == Mat3::Identity()) d.joint_frame_identity[j] |= 1u;
+    if (model.joint_X_MC[j].R == Mat3::Identity()) d.joint_frame_identity[j] |= 2u;
+  }
   buildLoadSegments(model, d);
 
   setDefaultState(model, d);
