@@ -18,6 +18,19 @@ bool hasFixedPath(const Model& model, int mu) {
   return true;
 }
 
+// Whether some motion of joint j can ever move its body: a motion counts when it has a
+// driving coordinate that depends on some degree of freedom. A joint all of whose coordinates
+// are locked (or constant) adds no term to any moment arm in any frame, so the recorded climbs
+// leave it out rather than have calcMusclePaths visit it every frame for nothing.
+bool jointCanMove(const Model& model, int j) {
+  const int first = model.joint_axis_start[j], end = first + model.joint_axis_count[j];
+  for (int a = first; a < end; ++a) {
+    const int c = model.axis_coord[a];
+    if (c >= 0 && model.coord_jac_count[c] > 0) return true;
+  }
+  return false;
+}
+
 // The tables of calcJointLoads (Data::load_pair_body): the 1,700 body-crossing segments of the
 // built-in model join some 300 pairs of bodies, so summing each pair's pull before touching the
 // bodies' totals saves most of the per-body updates.
@@ -79,7 +92,8 @@ Data makeData(const Model& model) {
   d.muscle_speed.setZero(model.nmuscle);
   d.moment_arm.setZero(model.ndof, model.nmuscle);
   d.joint_path_terms.assign(model.njoint, JointPathTerms{});
-  // The climb of calcLengthAndDerivative (muscle_path.cpp), recorded once for fixed paths.
+  // The climb of calcLengthAndDerivative (muscle_path.cpp), recorded once for fixed paths,
+  // without the joints that can never move (jointCanMove).
   d.muscle_path_step_start.assign(model.nmuscle, -1);
   d.segment_step_start.assign(model.npoint + 1, 0);
   for (int mu = 0; mu < model.nmuscle; ++mu) {
@@ -92,8 +106,14 @@ Data makeData(const Model& model) {
       int a = model.point_body[pt - 1], b = model.point_body[pt];
       while (a != b) {
         const int da = model.body_depth[a], db = model.body_depth[b];
-        if (da >= db) d.path_step.push_back(2 * (a - 1)), a = model.body_parent[a];
-        if (db >= da) d.path_step.push_back(2 * (b - 1) + 1), b = model.body_parent[b];
+        if (da >= db) {
+          if (jointCanMove(model, a - 1)) d.path_step.push_back(2 * (a - 1));
+          a = model.body_parent[a];
+        }
+        if (db >= da) {
+          if (jointCanMove(model, b - 1)) d.path_step.push_back(2 * (b - 1) + 1);
+          b = model.body_parent[b];
+        }
       }
     }
     d.segment_step_start[first + count] = static_cast<int>(d.path_step.size());
