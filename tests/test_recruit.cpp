@@ -362,7 +362,7 @@ TEST(Recruitment, ResetWarmStartStartsCold) {
   RecruitmentResult first = makeRecruitmentResult(p.rows(), p.cols());
   RecruitmentResult again = makeRecruitmentResult(p.rows(), p.cols());
   solveRecruitment(p, ws, first);
-  EXPECT_TRUE(ws.has_warm_start);
+  EXPECT_EQ(ws.warm_solves, 1);
   resetWarmStart(ws);
   solveRecruitment(p, ws, again);
   EXPECT_EQ(again.iterations, first.iterations);

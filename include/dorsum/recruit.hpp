@@ -107,12 +107,12 @@ struct RecruitmentWorkspace {
   bool has_pattern = false;
 
   // Kept from the last solves.
-  Eigen::VectorXd warm_multiplier;  // (m)
-  bool has_warm_start = false;
-  Eigen::VectorXd previous_multiplier;  // (m) the multipliers of the solve before the last
-  bool has_previous = false;            // both warm_multiplier and previous_multiplier are set
+  Eigen::VectorXd warm_multiplier;      // (m) the multipliers of the last solve
+  Eigen::VectorXd previous_multiplier;  // (m) of the solve before it
   Eigen::VectorXd older_multiplier;     // (m) and of the one before that
-  bool has_older = false;               // all three are set, from consecutive warm solves
+  // How many of those three are set (0 to 3, in that order), from consecutive converged dual
+  // Newton solves each warm-started from the one before.
+  int warm_solves = 0;
   bool has_factor = false;    // factor holds a positive definite factor, usable as a preconditioner
   bool factor_stale = false;  // the last CG solve needed many iterations: refactor the next system
 
@@ -144,9 +144,7 @@ struct RecruitmentWorkspace {
 RecruitmentWorkspace makeRecruitmentWorkspace(int nrow, int ncol);
 // Forget the previous solve: the next one starts cold, exactly as from a new workspace.
 inline void resetWarmStart(RecruitmentWorkspace& workspace) {
-  workspace.has_warm_start = false;
-  workspace.has_previous = false;
-  workspace.has_older = false;
+  workspace.warm_solves = 0;
   workspace.has_factor = false;
   workspace.factor_stale = false;
   workspace.has_pattern = false;

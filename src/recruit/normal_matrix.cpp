@@ -76,12 +76,13 @@ void bandPattern(const RecruitmentProblem& p, RecruitmentWorkspace& ws) {
 }  // namespace
 
 void checkBandsFinite(const RecruitmentProblem& p, const RecruitmentWorkspace& ws) {
-  if (p.column_row_begin.empty()) return;
-  for (int j = 0; j < ws.ncol; ++j)
-    for (int i = p.column_row_begin[j]; i < p.column_row_end[j]; ++i)
+  for (int j = 0; j < ws.ncol; ++j) {
+    const Band band = columnBand(p, j, ws.nrow);
+    for (int i = band.begin; i < band.end; ++i)
       if (!std::isfinite(p.A(i, j)))
         throw UsageError(fmt::format("RecruitmentProblem.A({}, {}) = {}: expected a finite number",
                                      i, j, p.A(i, j)));
+  }
 }
 
 namespace {
@@ -126,13 +127,7 @@ bool packColumns(const RecruitmentProblem& p, RecruitmentWorkspace& ws) {
   // refill the kept one, and find it again only when a nonzero falls outside it.
   if (ws.has_pattern && refillPattern(p, ws)) return true;
   ws.has_pattern = false;
-  for (int j = 0; j < ws.ncol; ++j) {
-    const Band band = columnBand(p, j, ws.nrow);
-    for (int i = band.begin; i < band.end; ++i)
-      if (!std::isfinite(p.A(i, j)))
-        throw UsageError(fmt::format("RecruitmentProblem.A({}, {}) = {}: expected a finite number",
-                                     i, j, p.A(i, j)));
-  }
+  checkBandsFinite(p, ws);
   packPattern(p, ws);
   ws.has_pattern = true;
   return true;

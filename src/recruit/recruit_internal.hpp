@@ -56,7 +56,8 @@ inline double cubicFloor(double relative_residual) {
 // makes it non-finite, and then calls checkBandsFinite).
 bool packColumns(const RecruitmentProblem& problem, RecruitmentWorkspace& ws);
 
-// Throws UsageError naming the first entry inside the bands that is NaN or infinite.
+// Throws UsageError naming the first entry inside the bands (every entry without bands) that is
+// NaN or infinite.
 void checkBandsFinite(const RecruitmentProblem& problem, const RecruitmentWorkspace& ws);
 
 // a^T y for column j.

@@ -2,6 +2,7 @@
 // (docs/RECRUITMENT.md, "Which method").
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -210,12 +211,13 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
   if (!min_max) {
     // docs/RECRUITMENT.md, section 5: the quadratic through the last three multipliers, else the
     // line through the last two, else the last.
-    const bool extrapolate = options.warm_start && options.extrapolate_warm_start;
-    if (extrapolate && ws.has_warm_start && ws.has_previous && ws.has_older)
+    const int kept = options.warm_start ? ws.warm_solves : 0;
+    const bool extrapolate = options.extrapolate_warm_start;
+    if (extrapolate && kept >= 3)
       ws.lambda = 3.0 * (ws.warm_multiplier - ws.previous_multiplier) + ws.older_multiplier;
-    else if (extrapolate && ws.has_warm_start && ws.has_previous)
+    else if (extrapolate && kept >= 2)
       ws.lambda = 2.0 * ws.warm_multiplier - ws.previous_multiplier;
-    else if (options.warm_start && ws.has_warm_start)
+    else if (kept >= 1)
       ws.lambda = ws.warm_multiplier;
     else
       ws.lambda.setZero();
@@ -248,11 +250,9 @@ void solveRecruitment(const RecruitmentProblem& problem, RecruitmentWorkspace& w
         ws.lambda = ws.saved_lambda;
       }
     }
-    const bool had_warm_start = ws.has_warm_start && options.warm_start;
-    ws.has_warm_start = converged && result.method == RecruitmentMethod::kDualNewton;
-    ws.has_older = ws.has_previous && had_warm_start && ws.has_warm_start;
-    ws.has_previous = had_warm_start && ws.has_warm_start;
-    if (ws.has_warm_start) {
+    const bool keep = converged && result.method == RecruitmentMethod::kDualNewton;
+    ws.warm_solves = keep ? std::min(kept + 1, 3) : 0;
+    if (keep) {
       // (swaps the buffers, no allocation)
       ws.older_multiplier.swap(ws.previous_multiplier);
       ws.previous_multiplier.swap(ws.warm_multiplier);
